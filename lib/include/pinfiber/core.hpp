@@ -1,0 +1,8 @@
+#pragma once
+// pinfiber core: the hub, greenlets, sleeping and timeouts.
+#include "pinfiber/core/clock.hpp"
+#include "pinfiber/core/errors.hpp"
+#include "pinfiber/core/greenlet.hpp"
+#include "pinfiber/core/hub.hpp"
+#include "pinfiber/core/sleep.hpp"
+#include "pinfiber/core/timeout.hpp"

@@ -1,0 +1,47 @@
+#pragma once
+// The platform context switch, kept in this one private header: Boost.Context's fcontext primitives
+// (assembly for x86-64, ARM (ARM mode, so ARMv6 works), armhf and aarch64) plus the bookkeeping that
+// tools need on every switch: ASan's fiber API and the C++ runtime's per-thread exception state.
+
+#include <cxxabi.h>
+
+#include <boost/context/detail/fcontext.hpp>
+#include <cstring>
+
+#include "pinfiber/core/detail/fiber.hpp"
+
+#if defined(PINFIBER_ASAN)
+#include <sanitizer/common_interface_defs.h>
+#endif
+
+namespace pinfiber::detail::ctx {
+
+using boost::context::detail::fcontext_t;
+using boost::context::detail::jump_fcontext;
+using boost::context::detail::make_fcontext;
+using boost::context::detail::transfer_t;
+
+// libstdc++ keeps the caught-exception stack and the uncaught count in a per-thread
+// __cxa_eh_globals; its layout is { caughtExceptions, uncaughtExceptions } plus, with the ARM EHABI
+// unwinder, propagatingExceptions - mirrored by EhState.
+inline EhState* eh_globals() { return reinterpret_cast<EhState*>(abi::__cxa_get_globals()); }
+
+inline void swap_eh(EhState& save_into, const EhState& load_from) {
+  EhState* g = eh_globals();
+  std::memcpy(&save_into, g, sizeof(EhState));
+  std::memcpy(g, &load_from, sizeof(EhState));
+}
+
+#if defined(PINFIBER_ASAN)
+inline void asan_start_switch(void** fake_stack_save, const void* bottom, std::size_t size) {
+  __sanitizer_start_switch_fiber(fake_stack_save, bottom, size);
+}
+inline void asan_finish_switch(void* fake_stack, const void** old_bottom, std::size_t* old_size) {
+  __sanitizer_finish_switch_fiber(fake_stack, old_bottom, old_size);
+}
+#else
+inline void asan_start_switch(void**, const void*, std::size_t) {}
+inline void asan_finish_switch(void*, const void**, std::size_t*) {}
+#endif
+
+}  // namespace pinfiber::detail::ctx

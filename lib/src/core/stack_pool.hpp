@@ -1,0 +1,54 @@
+#pragma once
+// Greenlet stacks: mmap'd, lazily committed, pooled, with a guard below each one.
+//
+// Stacks are carved from slabs (one mapping for many stacks) so that 100,000 greenlets fit under the
+// default vm.max_map_count of 65530. Guards are installed with MADV_GUARD_INSTALL (Linux 6.13+),
+// which protects pages without splitting the mapping. On older kernels each guard is an mprotect'd
+// page, which costs two mappings per stack; once those would use a quarter of max_map_count, new stacks
+// get a canary instead, checked every time their greenlet switches out.
+
+#include <cstddef>
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+namespace pinfiber::detail {
+
+enum class GuardKind : std::uint8_t { madvise_guard, mprotect_page, canary };
+
+struct Stack {
+  void* base = nullptr;  // lowest usable address; the guard (or canary) sits just below / at it
+  std::size_t size = 0;
+  GuardKind guard = GuardKind::madvise_guard;
+  unsigned valgrind_id = 0;
+};
+
+class StackPool {
+ public:
+  StackPool();
+  ~StackPool();
+  StackPool(const StackPool&) = delete;
+  StackPool& operator=(const StackPool&) = delete;
+
+  /// A stack of `size` bytes (a page multiple). Throws std::system_error when memory or mappings run out.
+  Stack acquire(std::size_t size);
+  /// Returns a stack to the pool; beyond a small hot set its pages are given back to the kernel.
+  void release(const Stack& s);
+
+  /// True if `addr` lies in the guard page below `s`.
+  static bool in_guard(const Stack& s, const void* addr);
+  /// True if the canary of a canary-guarded stack is intact.
+  static bool canary_intact(const Stack& s);
+
+  static std::size_t page_size();
+
+ private:
+  void add_slab(std::size_t size);
+  std::unordered_map<std::size_t, std::vector<Stack>> free_;
+  std::vector<std::pair<void*, std::size_t>> slabs_;
+  std::vector<unsigned> valgrind_ids_;
+  bool madvise_guard_ok_ = true;
+  std::size_t mprotect_budget_ = 0;
+};
+
+}  // namespace pinfiber::detail
