@@ -1,0 +1,125 @@
+// A greenlet's state (story 3): started, ready, successful, value, exception, get re-raises;
+// an exception stays inside its greenlet and is reported once.
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/hub_fixture.hpp"
+
+using namespace std::chrono_literals;
+using pinfiber::spawn;
+
+class GreenletState : public HubTest {
+ protected:
+  void SetUp() override {
+    HubTest::SetUp();
+    pinfiber::hub().set_exception_handler([this](const std::string& name, std::exception_ptr e) {
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& ex) {
+        reports_.push_back(name + ": " + ex.what());
+      }
+    });
+  }
+  std::vector<std::string> reports_;
+};
+
+TEST_F(GreenletState, Successful) {
+  auto winner = spawn([] { return std::string("You win!"); });
+  winner.join();
+  EXPECT_TRUE(winner.started());
+  EXPECT_TRUE(winner.ready());
+  EXPECT_TRUE(winner.successful());
+  EXPECT_EQ(winner.value(), "You win!");
+  EXPECT_FALSE(winner.exception());
+}
+
+TEST_F(GreenletState, FailureStaysInsideAndIsReportedOnce) {
+  auto loser = pinfiber::spawn_with({.name = "loser"}, []() -> int { throw std::runtime_error("You fail at failing."); });
+  auto results = pinfiber::joinall({loser});  // does not throw
+  EXPECT_EQ(results.size(), 1u);
+  EXPECT_TRUE(loser.ready());
+  EXPECT_FALSE(loser.successful());
+  ASSERT_TRUE(loser.exception());
+  EXPECT_THROW(loser.value(), pinfiber::Error);
+  EXPECT_THROW(loser.get(), std::runtime_error);
+  EXPECT_THROW(loser.get(), std::runtime_error);  // again: get() re-raises each time
+  EXPECT_EQ(reports_, (std::vector<std::string>{"loser: You fail at failing."}));
+}
+
+TEST_F(GreenletState, JoinallRaiseErrorRethrowsAsSoonAsOneFails) {
+  auto slow = spawn([] { pinfiber::sleep(10s); });
+  auto bad = spawn([] {
+    pinfiber::sleep(1s);
+    throw std::logic_error("bad");
+  });
+  EXPECT_THROW(pinfiber::joinall({slow, bad}, pinfiber::forever, true), std::logic_error);
+  EXPECT_EQ(elapsed(), 1s);
+  EXPECT_FALSE(slow.ready());
+  slow.kill();
+}
+
+TEST_F(GreenletState, JoinallReturnsInCompletionOrderAndHonoursTimeout) {
+  auto a = spawn([] { pinfiber::sleep(3s); });
+  auto b = spawn([] { pinfiber::sleep(1s); });
+  auto c = spawn([] { pinfiber::sleep(10s); });
+  auto done = pinfiber::joinall({a, b, c}, 5s);
+  ASSERT_EQ(done.size(), 2u);
+  EXPECT_EQ(done[0], b);
+  EXPECT_EQ(done[1], a);
+  EXPECT_EQ(elapsed(), 5s);
+  EXPECT_FALSE(c.ready());
+  c.kill();
+}
+
+TEST_F(GreenletState, GetWithTimeoutThrowsTimeout) {
+  auto g = spawn([] {
+    pinfiber::sleep(10s);
+    return 1;
+  });
+  EXPECT_THROW(g.get(2s), pinfiber::Timeout);
+  EXPECT_EQ(elapsed(), 2s);
+  EXPECT_FALSE(g.join(1s));
+  EXPECT_EQ(elapsed(), 3s);
+  EXPECT_EQ(g.get(), 1);
+  EXPECT_EQ(elapsed(), 10s);
+}
+
+TEST_F(GreenletState, LinksRunInOrderOnCompletion) {
+  std::vector<std::string> calls;
+  auto ok = spawn([] { return 1; });
+  auto bad = spawn([]() -> int { throw std::runtime_error("x"); });
+  ok.link([&](const pinfiber::GreenletBase& g) { calls.push_back("ok:any:" + std::to_string(g.successful())); });
+  ok.link_value([&](const pinfiber::GreenletBase&) { calls.push_back("ok:value"); });
+  ok.link_exception([&](const pinfiber::GreenletBase&) { calls.push_back("ok:exception"); });
+  bad.link_value([&](const pinfiber::GreenletBase&) { calls.push_back("bad:value"); });
+  bad.link_exception([&](const pinfiber::GreenletBase&) { calls.push_back("bad:exception"); });
+  pinfiber::joinall({ok, bad});
+  EXPECT_EQ(calls, (std::vector<std::string>{"ok:any:1", "ok:value", "bad:exception"}));
+  ok.link([&](const pinfiber::GreenletBase&) { calls.push_back("late"); });  // already finished: at once
+  EXPECT_EQ(calls.back(), "late");
+}
+
+TEST_F(GreenletState, LinkCallbackThatBlocksIsReportedNotRun) {
+  auto g = spawn([] {});
+  g.link([](const pinfiber::GreenletBase&) { pinfiber::sleep(1s); });
+  g.join();
+  ASSERT_EQ(reports_.size(), 1u);
+  EXPECT_NE(reports_[0].find("blocking call in a link callback"), std::string::npos);
+}
+
+TEST_F(GreenletState, DefaultHandlerPrintsNameTypeAndMessage) {
+  pinfiber::hub().set_exception_handler({});
+  testing::internal::CaptureStderr();
+  auto g = pinfiber::spawn_with({.name = "reporter"}, [] { throw std::out_of_range("index 7"); });
+  g.join();
+  EXPECT_EQ(testing::internal::GetCapturedStderr(),
+            "pinfiber: greenlet 'reporter' failed with std::out_of_range: index 7\n");
+}
+
+TEST_F(GreenletState, JoinSelfIsAnError) {
+  auto g = spawn([] { pinfiber::getcurrent().join(); });
+  g.join();
+  EXPECT_THROW(g.get(), pinfiber::Error);
+}

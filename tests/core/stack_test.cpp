@@ -1,0 +1,78 @@
+// Stacks: per-spawn sizes, 100,000 parked greenlets within the default vm.max_map_count, and an
+// overflow that names its greenlet instead of corrupting memory.
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "core/hub_fixture.hpp"
+
+using namespace std::chrono_literals;
+using pinfiber::spawn;
+
+class Stacks : public HubTest {};
+
+namespace {
+std::size_t mapping_count() {
+  std::ifstream maps("/proc/self/maps");
+  std::size_t n = 0;
+  for (std::string line; std::getline(maps, line);) ++n;
+  return n;
+}
+
+// Recursion the optimiser cannot flatten: each frame keeps a live buffer.
+int deep(int n) {
+  volatile char buf[512];
+  buf[0] = static_cast<char>(n);
+  if (n == 0) return buf[0];
+  return deep(n - 1) + (buf[0] == static_cast<char>(n) ? 0 : 1);
+}
+}  // namespace
+
+TEST_F(Stacks, HundredThousandParkedGreenletsFitTheDefaultMapCount) {
+  constexpr int kCount = 100'000;
+  std::vector<pinfiber::Greenlet<void>> gs;
+  gs.reserve(kCount);
+  int woke = 0;
+  for (int i = 0; i < kCount; ++i) {
+    gs.push_back(spawn([&woke] {
+      pinfiber::sleep(1s);
+      ++woke;
+    }));
+  }
+  pinfiber::sleep(0);  // every one of them has started and parked now
+  EXPECT_EQ(pinfiber::hub().greenlet_count(), static_cast<std::size_t>(kCount));
+  EXPECT_LT(mapping_count(), 65530u / 2);
+  pinfiber::joinall(gs);
+  EXPECT_EQ(woke, kCount);
+}
+
+TEST_F(Stacks, PerSpawnStackSizeAllowsDeepRecursion) {
+  auto g = pinfiber::spawn_with({.name = "deep", .stack_size = 4 << 20}, [] { return deep(2000); });
+  EXPECT_EQ(g.get(), 0);
+}
+
+TEST_F(Stacks, StacksAreReused) {
+  for (int round = 0; round < 3; ++round) {
+    std::vector<pinfiber::Greenlet<void>> gs;
+    for (int i = 0; i < 100; ++i) gs.push_back(spawn([] { pinfiber::sleep(0); }));
+    pinfiber::joinall(gs);
+  }
+  const auto before = mapping_count();
+  std::vector<pinfiber::Greenlet<void>> gs;
+  for (int i = 0; i < 100; ++i) gs.push_back(spawn([] { pinfiber::sleep(0); }));
+  pinfiber::joinall(gs);
+  EXPECT_EQ(mapping_count(), before);
+}
+
+using StacksDeathTest = Stacks;
+
+TEST_F(StacksDeathTest, OverflowNamesTheGreenlet) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        auto g = pinfiber::spawn_with({.name = "bottomless", .stack_size = 64 * 1024}, [] { return deep(1 << 20); });
+        g.join();
+      },
+      "stack overflow in greenlet 'bottomless'");
+}
