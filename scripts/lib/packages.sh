@@ -28,3 +28,21 @@ ensure_packages() {
 PINFIBER_BUILD_PACKAGES=(g++ cmake ninja-build pkg-config libev-dev libboost-context-dev libgpiod-dev libc-ares-dev)
 PINFIBER_TEST_PACKAGES=(googletest libgtest-dev libgmock-dev valgrind)
 PINFIBER_BENCH_PACKAGES=(libbenchmark-dev libboost-fiber-dev python3-gevent)
+
+# Cross-compiling (scripts/cross, scripts/sysroot). The target's libraries, downloaded for the target
+# architecture and unpacked into its sysroot (apt-get download + dpkg -x, so no dependency resolution:
+# every package the sysroot needs is named here, headers and runtime libraries alike). libc and
+# libstdc++ come from the cross compiler packages instead.
+PINFIBER_SYSROOT_PACKAGES=(libev-dev libev4 libboost1.74-dev libboost-context1.74-dev libboost-context1.74.0
+                           libgpiod-dev libgpiod2 libc-ares-dev libc-ares2 libgtest-dev libgmock-dev)
+# Host tools for cross-compiling to Debian architecture $1 (armel, armhf, arm64).
+pinfiber_cross_host_packages() {
+  local triplet
+  case "$1" in
+    armel) triplet=arm-linux-gnueabi ;;
+    armhf) triplet=arm-linux-gnueabihf ;;
+    arm64) triplet=aarch64-linux-gnu ;;
+    *) echo "pinfiber: unknown Debian architecture '$1'" >&2; return 1 ;;
+  esac
+  echo "g++-$triplet binutils-$triplet qemu-user cmake ninja-build pkg-config dpkg-dev"
+}
