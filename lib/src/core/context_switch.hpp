@@ -24,10 +24,10 @@ using boost::context::detail::transfer_t;
 // libstdc++ keeps the caught-exception stack and the uncaught count in a per-thread
 // __cxa_eh_globals; its layout is { caughtExceptions, uncaughtExceptions } plus, with the ARM EHABI
 // unwinder, propagatingExceptions - mirrored by EhState.
+// The pointer is fixed for a thread, so the hub looks it up once instead of on every switch.
 inline EhState* eh_globals() { return reinterpret_cast<EhState*>(abi::__cxa_get_globals()); }
 
-inline void swap_eh(EhState& save_into, const EhState& load_from) {
-  EhState* g = eh_globals();
+inline void swap_eh(EhState* g, EhState& save_into, const EhState& load_from) {
   std::memcpy(&save_into, g, sizeof(EhState));
   std::memcpy(g, &load_from, sizeof(EhState));
 }

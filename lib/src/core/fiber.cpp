@@ -26,7 +26,6 @@ void park(WaitFor what) { HubImpl::current().park(what); }
 bool park_until(WaitFor what, TimePoint deadline) { return HubImpl::current().park_until(what, deadline); }
 void unpark(Fiber* f) { HubImpl::current().unpark(f); }
 void interrupt(Fiber* f, std::exception_ptr ex) { HubImpl::current().interrupt(f, std::move(ex)); }
-void yield_now() { HubImpl::current().yield_now(); }
 
 void arm_timer(TimerNode& node, TimePoint deadline) { HubImpl::current().arm(node, deadline); }
 void disarm_timer(TimerNode& node) {

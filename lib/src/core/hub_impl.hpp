@@ -119,6 +119,7 @@ class HubImpl {
   bool hold_ref_taken_ = false;
 
   StackPool stacks_;
+  EhState* eh_globals_ = ctx::eh_globals();
   std::size_t default_stack_size_ = 64 * 1024;
   IntrusiveList all_;  // live spawned fibers
   ExceptionHandler handler_;

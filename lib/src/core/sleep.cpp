@@ -6,7 +6,7 @@ namespace pinfiber {
 
 void sleep(Duration d) {
   if (d <= Duration::zero()) {
-    detail::yield_now();
+    yield();
     return;
   }
   const TimePoint deadline = deadline_after(Clock::now(), d);
@@ -17,6 +17,5 @@ void sleep(Duration d) {
 
 void sleep(double seconds) { sleep(std::chrono::duration_cast<Duration>(std::chrono::duration<double>(seconds))); }
 
-void yield() { detail::yield_now(); }
 
 }  // namespace pinfiber
