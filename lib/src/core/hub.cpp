@@ -211,16 +211,20 @@ HubImpl::~HubImpl() {
 void HubImpl::kill_all_on_exit() {
   shutting_down_ = true;
   if (current_ != main_) return;  // thread exit from inside a greenlet: nothing safe to do
-  while (!all_.empty()) {
-    auto* node = static_cast<Fiber::OwnedNode*>(all_.front());
-    FiberRef f(node->owner);
-    f->killed_ = true;
-    try {
+  // Interrupt every one first, so that those still waiting for their first turn are finished
+  // without running, then wait for the others to unwind.
+  std::vector<FiberRef> live;
+  for (ListNode* n = all_.front(); n; n = all_.next_of(n)) live.emplace_back(static_cast<Fiber::OwnedNode*>(n)->owner);
+  try {
+    for (auto& f : live) {
+      f->killed_ = true;
       interrupt(f.get(), std::make_exception_ptr(GreenletExit()));
-      while (!f->dead()) f->done_waiters().wait({"greenlet exit at thread end", f.get()});
-    } catch (...) {
-      break;
     }
+    for (auto& f : live) {
+      while (!f->dead()) f->done_waiters().wait({"greenlet exit at thread end", f.get()});
+    }
+  } catch (...) {
+    // LoopExit: one swallowed GreenletExit and blocks forever; it is abandoned.
   }
   // Drop the run queue's references to greenlets killed before they ran.
   while (pop_ready()) {

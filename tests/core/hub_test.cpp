@@ -1,0 +1,104 @@
+// The hub itself: one per thread, torn down with its thread, settings, and posts across threads.
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "core/hub_fixture.hpp"
+
+using namespace std::chrono_literals;
+using pinfiber::spawn;
+
+class HubBasics : public HubTest {};
+
+TEST_F(HubBasics, OneHubPerThread) {
+  pinfiber::Hub* main_hub = &pinfiber::hub();
+  pinfiber::Hub* other_hub = nullptr;
+  int other_result = 0;
+  std::thread t([&] {
+    other_hub = &pinfiber::hub();
+    auto g = spawn([] { return 7; });
+    other_result = g.get();
+  });
+  t.join();
+  EXPECT_NE(other_hub, main_hub);
+  EXPECT_EQ(other_result, 7);
+  EXPECT_EQ(&pinfiber::hub(), main_hub);
+}
+
+TEST_F(HubBasics, GreenletsStillAliveAtThreadExitAreKilledAndUnwound) {
+  std::atomic<bool> destroyed{false};
+  std::atomic<bool> never_started_ran{false};
+  struct Flag {
+    std::atomic<bool>* f;
+    ~Flag() { *f = true; }
+  };
+  std::thread t([&] {
+    spawn([&] {
+      Flag flag{&destroyed};
+      pinfiber::sleep(1h);
+    });
+    pinfiber::sleep(0);  // let it start and park
+    spawn([&] { never_started_ran = true; });
+    // the thread ends here with both greenlets alive
+  });
+  t.join();
+  EXPECT_TRUE(destroyed);
+  EXPECT_FALSE(never_started_ran);
+}
+
+TEST_F(HubBasics, GreenletCountTracksLiveGreenlets) {
+  auto& hub = pinfiber::hub();
+  EXPECT_EQ(hub.greenlet_count(), 0u);
+  auto a = spawn([] { pinfiber::sleep(1s); });
+  auto b = spawn([] {});
+  EXPECT_EQ(hub.greenlet_count(), 2u);
+  b.join();
+  EXPECT_EQ(hub.greenlet_count(), 1u);
+  a.join();
+  EXPECT_EQ(hub.greenlet_count(), 0u);
+}
+
+TEST_F(HubBasics, DefaultStackSizeIsSettableAndRoundedToPages) {
+  auto& hub = pinfiber::hub();
+  const auto original = hub.default_stack_size();
+  hub.set_default_stack_size(100'000);
+  EXPECT_EQ(hub.default_stack_size() % 4096, 0u);
+  EXPECT_GE(hub.default_stack_size(), 100'000u);
+  auto g = spawn([] { return 1; });
+  EXPECT_EQ(g.get(), 1);
+  hub.set_default_stack_size(original);
+  EXPECT_EQ(hub.default_stack_size(), original);
+}
+
+TEST_F(HubBasics, PostFromManyThreadsRunsEveryCallbackInTheHubThread) {
+  auto& hub = pinfiber::hub();
+  const auto hub_thread = std::this_thread::get_id();
+  int ran = 0;
+  bool all_in_hub_thread = true;
+  auto waiter = spawn([] { pinfiber::detail::park({"posts"}); });
+  pinfiber::sleep(0);
+  hub.hold();
+  constexpr int kThreads = 4, kPosts = 250;
+  std::atomic<int> threads_done{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kPosts; ++i) {
+        hub.post([&, f = waiter.fiber()] {
+          all_in_hub_thread = all_in_hub_thread && std::this_thread::get_id() == hub_thread;
+          if (++ran == kThreads * kPosts) pinfiber::detail::unpark(f);
+        });
+      }
+      ++threads_done;
+    });
+  }
+  waiter.join();
+  for (auto& t : threads) t.join();
+  hub.unhold();
+  pinfiber::sleep(0);
+  EXPECT_EQ(ran, kThreads * kPosts);
+  EXPECT_TRUE(all_in_hub_thread);
+}
+
+TEST_F(HubBasics, LoopIsExposedForOtherLayers) { EXPECT_NE(pinfiber::hub().loop(), nullptr); }
