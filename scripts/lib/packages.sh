@@ -44,5 +44,5 @@ pinfiber_cross_host_packages() {
     arm64) triplet=aarch64-linux-gnu ;;
     *) echo "pinfiber: unknown Debian architecture '$1'" >&2; return 1 ;;
   esac
-  echo "g++-$triplet binutils-$triplet qemu-user cmake ninja-build pkg-config dpkg-dev"
+  echo "g++-$triplet binutils-$triplet qemu-user cmake ninja-build pkg-config"
 }
