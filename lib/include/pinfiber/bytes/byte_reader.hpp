@@ -20,6 +20,19 @@ namespace pinfiber {
 ///     auto pm25 = r.read_u16be();
 ///     r.skip(2);
 class ByteReader {
+  // Defined before their callers: clang 14 cannot call a member template in a constant expression
+  // before the point of its definition.
+  constexpr void check_(const char* verb, detail::Item item) const {
+    if (item.width > remaining()) detail::throw_past_end(verb, item, position_, bytes_.size());
+  }
+
+  template <detail::number T, std::size_t Width>
+  constexpr T decode_at_(std::endian order, const char* verb) const {
+    static_assert(detail::valid_width<T, Width>, "Width must be 1..sizeof(T) for integers, sizeof(T) for floats");
+    check_(verb, detail::item_of<T, Width>(order));
+    return detail::from_raw<T, Width>(detail::decode(bytes_, position_, Width, order));
+  }
+
  public:
   /// A reader at the start of bytes.
   constexpr explicit ByteReader(ByteView bytes) noexcept : bytes_(bytes) {}
@@ -106,17 +119,6 @@ class ByteReader {
   constexpr std::uint8_t peek_u8() const { return peek<std::uint8_t>(std::endian::big); }
 
  private:
-  constexpr void check_(const char* verb, detail::Item item) const {
-    if (item.width > remaining()) detail::throw_past_end(verb, item, position_, bytes_.size());
-  }
-
-  template <detail::number T, std::size_t Width>
-  constexpr T decode_at_(std::endian order, const char* verb) const {
-    static_assert(detail::valid_width<T, Width>, "Width must be 1..sizeof(T) for integers, sizeof(T) for floats");
-    check_(verb, detail::item_of<T, Width>(order));
-    return detail::from_raw<T, Width>(detail::decode(bytes_, position_, Width, order));
-  }
-
   ByteView bytes_;
   std::size_t position_ = 0;
 };

@@ -26,6 +26,44 @@ constexpr T reflect(T value) noexcept {
   return out;
 }
 
+// One byte through the register, one bit at a time: the definition of the CRC.
+template <std::unsigned_integral T, T Poly, bool Reflected>
+constexpr T crc_bitwise_step(T reg, std::uint8_t byte) noexcept {
+  constexpr int width = std::numeric_limits<T>::digits;
+  if constexpr (Reflected) {
+    constexpr T poly = reflect(Poly);
+    reg = static_cast<T>(reg ^ byte);
+    for (int bit = 0; bit < 8; ++bit) reg = (reg & 1u) ? static_cast<T>((reg >> 1) ^ poly) : static_cast<T>(reg >> 1);
+  } else {
+    constexpr T top_bit = static_cast<T>(T{1} << (width - 1));
+    reg = static_cast<T>(reg ^ (static_cast<T>(byte) << (width - 8)));
+    for (int bit = 0; bit < 8; ++bit) reg = (reg & top_bit) ? static_cast<T>((reg << 1) ^ Poly) : static_cast<T>(reg << 1);
+  }
+  return reg;
+}
+
+// Entry i is what the eight steps of crc_bitwise_step do to a register whose byte about to be
+// shifted out is i, so that one lookup replaces them.
+template <std::unsigned_integral T, T Poly, bool Reflected>
+inline constexpr std::array<T, 256> crc_table = [] {
+  std::array<T, 256> table{};
+  for (unsigned i = 0; i < 256; ++i) table[i] = crc_bitwise_step<T, Poly, Reflected>(T{0}, static_cast<std::uint8_t>(i));
+  return table;
+}();
+
+template <std::unsigned_integral T, T Poly, bool Reflected>
+constexpr T crc_table_step(T reg, std::uint8_t byte) noexcept {
+  constexpr int width = std::numeric_limits<T>::digits;
+  const auto& table = crc_table<T, Poly, Reflected>;
+  if constexpr (width == 8) {
+    return table[static_cast<std::uint8_t>(reg ^ byte)];  // the shift would leave nothing
+  } else if constexpr (Reflected) {
+    return static_cast<T>((reg >> 8) ^ table[static_cast<std::uint8_t>(reg ^ byte)]);
+  } else {
+    return static_cast<T>((reg << 8) ^ table[static_cast<std::uint8_t>((reg >> (width - 8)) ^ byte)]);
+  }
+}
+
 }  // namespace detail
 
 /// A CRC whose width is that of T (8, 16 or 32 bits), with the catalogue parameters Poly (written
@@ -44,24 +82,20 @@ class Crc {
   static_assert(width == 8 || width == 16 || width == 32, "CRC widths are 8, 16 or 32 bits");
 
   /// The 256 steps of one byte each, built at compile time from Poly.
-  static constexpr std::array<T, 256> table = [] {
-    std::array<T, 256> t{};
-    for (unsigned i = 0; i < 256; ++i) t[i] = bitwise_step(Reflected ? T{0} : T{0}, static_cast<std::uint8_t>(i));
-    return t;
-  }();
+  static constexpr const std::array<T, 256>& table = detail::crc_table<T, Poly, Reflected>;
 
   /// A CRC of no bytes yet.
   constexpr Crc() noexcept = default;
 
   /// Feeds data, table-driven; returns *this so that calls chain.
   constexpr Crc& update(ByteView data) noexcept {
-    for (std::size_t i = 0; i < data.size(); ++i) register_ = table_step(register_, data[i]);
+    for (std::size_t i = 0; i < data.size(); ++i) register_ = detail::crc_table_step<T, Poly, Reflected>(register_, data[i]);
     return *this;
   }
 
   /// Feeds data, bitwise; the same result as update.
   constexpr Crc& update_bitwise(ByteView data) noexcept {
-    for (std::size_t i = 0; i < data.size(); ++i) register_ = bitwise_step(register_, data[i]);
+    for (std::size_t i = 0; i < data.size(); ++i) register_ = detail::crc_bitwise_step<T, Poly, Reflected>(register_, data[i]);
     return *this;
   }
 
@@ -77,36 +111,8 @@ class Crc {
   static constexpr T compute_bitwise(ByteView data) noexcept { return Crc().update_bitwise(data).value(); }
 
  private:
-  static constexpr T top_bit = static_cast<T>(T{1} << (width - 1));
-  static constexpr T reflected_poly = detail::reflect(Poly);
   // A reflected CRC shifts right, so its register holds everything mirrored, Init included.
   static constexpr T initial_register = Reflected ? detail::reflect(Init) : Init;
-
-  static constexpr T bitwise_step(T reg, std::uint8_t byte) noexcept {
-    if constexpr (Reflected) {
-      reg = static_cast<T>(reg ^ byte);
-      for (int bit = 0; bit < 8; ++bit) {
-        reg = (reg & 1u) ? static_cast<T>((reg >> 1) ^ reflected_poly) : static_cast<T>(reg >> 1);
-      }
-    } else {
-      reg = static_cast<T>(reg ^ (static_cast<T>(byte) << (width - 8)));
-      for (int bit = 0; bit < 8; ++bit) {
-        reg = (reg & top_bit) ? static_cast<T>((reg << 1) ^ Poly) : static_cast<T>(reg << 1);
-      }
-    }
-    return reg;
-  }
-
-  static constexpr T table_step(T reg, std::uint8_t byte) noexcept {
-    if constexpr (Reflected) {
-      // For an 8-bit CRC the shift leaves nothing: the table entry is the whole new register.
-      const T rest = width > 8 ? static_cast<T>(reg >> (width > 8 ? 8 : 0)) : T{0};
-      return static_cast<T>(rest ^ table[static_cast<std::uint8_t>(reg ^ byte)]);
-    } else {
-      const T rest = width > 8 ? static_cast<T>(reg << (width > 8 ? 8 : 0)) : T{0};
-      return static_cast<T>(rest ^ table[static_cast<std::uint8_t>((reg >> (width - 8)) ^ byte)]);
-    }
-  }
 
   T register_ = initial_register;
 };

@@ -57,7 +57,8 @@ class GrowableByteWriter : public detail::WriterOps<GrowableByteWriter> {
     const std::size_t at = bytes_.size();
     // A wrapped size would shrink the vector instead of growing it.
     if (item.width > bytes_.max_size() - at) detail::throw_past_end("write", item, at, bytes_.max_size());
-    bytes_.resize(at + item.width);
+    // insert, not resize: clang 14 cannot evaluate libstdc++'s resize in a constant expression.
+    bytes_.insert(bytes_.end(), item.width, std::byte{0});
     return at;
   }
   constexpr MutableByteView storage_() noexcept { return bytes_; }
