@@ -1,0 +1,4 @@
+#pragma once
+// The io layer: fd waits, sockets, servers, DNS, signals, thread offload, the blocking monitor and
+// subprocesses.
+#include "pinfiber/io/wait.hpp"
