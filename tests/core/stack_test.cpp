@@ -31,7 +31,8 @@ int deep(int n) {
 }  // namespace
 
 TEST_F(Stacks, HundredThousandParkedGreenletsFitTheDefaultMapCount) {
-  constexpr int kCount = 100'000;
+  // 100,000 stacks of 64 KiB need 6.4 GiB of address space: a 32-bit process (a Pi Zero W) has 3.
+  constexpr int kCount = sizeof(void*) == 4 ? 20'000 : 100'000;
   std::vector<pinfiber::Greenlet<void>> gs;
   gs.reserve(kCount);
   int woke = 0;
@@ -65,7 +66,6 @@ TEST_F(Stacks, AFinishedGreenletsStackIsReusedByTheNext) {
 using StacksDeathTest = Stacks;
 
 TEST_F(StacksDeathTest, OverflowNamesTheGreenlet) {
-  GTEST_FLAG_SET(death_test_style, "threadsafe");
   EXPECT_DEATH(
       {
         auto g = pinfiber::spawn_with({.name = "bottomless", .stack_size = 64 * 1024}, [] { return deep(1 << 20); });

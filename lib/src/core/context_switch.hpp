@@ -21,6 +21,21 @@ using boost::context::detail::jump_fcontext;
 using boost::context::detail::make_fcontext;
 using boost::context::detail::transfer_t;
 
+// Switches to `to`, passing `data`; returns when something switches back.
+//
+// Debian armel's libboost_context is built for soft-float and so does not save the VFP registers
+// d8-d15, which the AAPCS makes callee-saved and which pinfiber's own -mfpu=vfp code keeps doubles
+// in: without the clobber below, a double held across a switch comes back with another greenlet's
+// value on a Pi Zero W. Declaring them clobbered makes the compiler save and restore them around
+// the jump itself.
+[[gnu::always_inline]] inline transfer_t jump(fcontext_t to, void* data) {
+  transfer_t t = jump_fcontext(to, data);
+#if defined(__arm__) && defined(__ARM_FP) && !defined(__ARM_PCS_VFP)
+  __asm__ volatile("" ::: "d8", "d9", "d10", "d11", "d12", "d13", "d14", "d15");
+#endif
+  return t;
+}
+
 // libstdc++ keeps the caught-exception stack and the uncaught count in a per-thread
 // __cxa_eh_globals; its layout is { caughtExceptions, uncaughtExceptions } plus, with the ARM EHABI
 // unwinder, propagatingExceptions - mirrored by EhState.

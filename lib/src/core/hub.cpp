@@ -300,7 +300,7 @@ void HubImpl::start_context(Fiber* f) {
   const void* bottom = next->stack_ ? next->stack_ : next->asan_stack_bottom_;
   const std::size_t size = next->stack_ ? next->stack_size_ : next->asan_stack_size_;
   ctx::asan_start_switch(prev_dying ? nullptr : &prev->asan_fake_stack_, bottom, size);
-  ctx::transfer_t t = ctx::jump_fcontext(next->context_, prev);
+  ctx::transfer_t t = ctx::jump(next->context_, prev);
   after_switch(t.fctx, static_cast<Fiber*>(t.data));
 }
 

@@ -1,6 +1,7 @@
 #include "core/stack_pool.hpp"
 
 #include <sys/mman.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -27,6 +28,15 @@ constexpr std::size_t kSlabBytes = 1u << 20;
 // Free stacks kept committed per size, so a spawn/finish cycle reuses warm pages without madvise.
 constexpr std::size_t kHotStacks = 64;
 constexpr std::uint64_t kCanary = 0x70696e6669626572ull;  // "pinfiber"
+
+// True if reading `page` faults. Used once to confirm that MADV_GUARD_INSTALL really guards: an
+// emulator (qemu-user) may accept the call and ignore it, which would leave stacks unguarded.
+bool page_is_inaccessible(void* page) {
+  char byte;
+  iovec local{&byte, 1};
+  iovec remote{page, 1};
+  return ::process_vm_readv(::getpid(), &local, 1, &remote, 1, 0) < 0 && errno == EFAULT;
+}
 
 std::size_t read_max_map_count() {
   std::ifstream in("/proc/sys/vm/max_map_count");
@@ -70,6 +80,10 @@ void StackPool::add_slab(std::size_t size) {
     auto* guard = static_cast<char*>(mem) + i * slot;
     Stack s{guard + page, size, GuardKind::madvise_guard, 0};
     if (madvise_guard_ok_ && ::madvise(guard, page, MADV_GUARD_INSTALL) != 0) madvise_guard_ok_ = false;
+    if (madvise_guard_ok_ && !madvise_guard_checked_) {
+      madvise_guard_checked_ = true;
+      madvise_guard_ok_ = page_is_inaccessible(guard);
+    }
     if (!madvise_guard_ok_) {
       if (mprotect_budget_ >= 2 && ::mprotect(guard, page, PROT_NONE) == 0) {
         mprotect_budget_ -= 2;  // the guard splits the mapping: one more for it, one for what follows

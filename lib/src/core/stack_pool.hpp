@@ -48,6 +48,7 @@ class StackPool {
   std::vector<std::pair<void*, std::size_t>> slabs_;
   std::vector<unsigned> valgrind_ids_;
   bool madvise_guard_ok_ = true;
+  bool madvise_guard_checked_ = false;
   std::size_t mprotect_budget_ = 0;
 };
 
