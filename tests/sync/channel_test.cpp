@@ -1,0 +1,77 @@
+// Channel: a rendezvous.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sync/sync_fixture.hpp"
+
+using namespace std::chrono_literals;
+using pinfiber::spawn;
+
+class ChannelTest : public SyncTest {};
+
+TEST_F(ChannelTest, PutBlocksUntilAGetterTakesTheItem) {
+  pinfiber::Channel<std::string> ch;
+  std::vector<std::string> log;
+  auto putter = spawn([&] {
+    ch.put("ping");
+    log.push_back("put returned");
+  });
+  pinfiber::sleep(1s);
+  EXPECT_EQ(ch.balance(), 1);
+  log.push_back("getting");
+  log.push_back(ch.get());
+  putter.join();
+  EXPECT_EQ(log, (std::vector<std::string>{"getting", "ping", "put returned"}));
+}
+
+TEST_F(ChannelTest, GetBlocksUntilAPutterOffersAndPutReturnsAtOnce) {
+  pinfiber::Channel<std::unique_ptr<int>> ch;
+  auto getter = spawn([&] { return *ch.get(); });
+  pinfiber::sleep(0);
+  EXPECT_EQ(ch.balance(), -1);
+  ch.put(std::make_unique<int>(5));
+  EXPECT_EQ(ch.balance(), 0);
+  EXPECT_EQ(getter.get(), 5);
+}
+
+TEST_F(ChannelTest, NowaitAndTimeouts) {
+  pinfiber::Channel<int> ch;
+  EXPECT_THROW(ch.put_nowait(1), pinfiber::Full);
+  EXPECT_THROW(ch.get_nowait(), pinfiber::Empty);
+  EXPECT_THROW(ch.put(1, 1s), pinfiber::Full);
+  EXPECT_THROW(ch.get(1s), pinfiber::Empty);
+  EXPECT_EQ(elapsed(), 2s);
+  EXPECT_EQ(ch.balance(), 0);
+}
+
+TEST_F(ChannelTest, BothSidesFirstComeFirstServed) {
+  pinfiber::Channel<int> ch;
+  std::vector<int> got;
+  std::vector<pinfiber::Greenlet<void>> putters;
+  for (int i = 0; i < 3; ++i) putters.push_back(spawn([&ch, i] { ch.put(i); }));
+  pinfiber::sleep(0);
+  for (int i = 0; i < 3; ++i) got.push_back(ch.get());
+  pinfiber::joinall(putters);
+  EXPECT_EQ(got, (std::vector<int>{0, 1, 2}));
+}
+
+TEST_F(ChannelTest, KilledGetterLosesNoItem) {
+  pinfiber::Channel<int> ch;
+  auto victim = spawn([&] { ch.get(); });
+  pinfiber::sleep(0);
+  ch.put(7);  // handed to victim, which has not run yet
+  victim.kill();
+  EXPECT_EQ(ch.get_nowait(), 7);
+}
+
+TEST_F(ChannelTest, MainPuttingWithNoGetterGetsLoopExit) {
+  pinfiber::Channel<int> ch;
+  try {
+    ch.put(1);
+    FAIL();
+  } catch (const pinfiber::LoopExit& e) {
+    EXPECT_NE(std::string(e.what()).find("Channel.put"), std::string::npos) << e.what();
+  }
+}
