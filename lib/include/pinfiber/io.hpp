@@ -2,3 +2,5 @@
 // The io layer: fd waits, sockets, servers, DNS, signals, thread offload, the blocking monitor and
 // subprocesses.
 #include "pinfiber/io/wait.hpp"
+#include "pinfiber/io/address.hpp"
+#include "pinfiber/io/socket.hpp"
