@@ -46,66 +46,66 @@ constexpr void store(MutableByteView bytes, std::size_t offset, std::type_identi
   detail::encode(detail::to_raw(value), bytes, offset, Width, order);
 }
 
-/// \name Named loads: load_<u|i|f><bits><be|le>(bytes, offset) is load<T, bits / 8>(bytes, offset, order).
+/// \name Named loads: load_<u|i|f><bits><be|le>(bytes, at) is load<T, bits / 8>(bytes, at, order).
 /// The result type is the smallest standard type that holds the field. Errors as for load.
 /// @{
-constexpr std::uint8_t load_u8(ByteView b, std::size_t offset = 0) { return load<std::uint8_t>(b, offset, std::endian::big); }
-constexpr std::int8_t load_i8(ByteView b, std::size_t offset = 0) { return load<std::int8_t>(b, offset, std::endian::big); }
-constexpr std::uint16_t load_u16be(ByteView b, std::size_t offset = 0) { return load<std::uint16_t>(b, offset, std::endian::big); }
-constexpr std::uint16_t load_u16le(ByteView b, std::size_t offset = 0) { return load<std::uint16_t>(b, offset, std::endian::little); }
-constexpr std::int16_t load_i16be(ByteView b, std::size_t offset = 0) { return load<std::int16_t>(b, offset, std::endian::big); }
-constexpr std::int16_t load_i16le(ByteView b, std::size_t offset = 0) { return load<std::int16_t>(b, offset, std::endian::little); }
-constexpr std::uint32_t load_u24be(ByteView b, std::size_t offset = 0) { return load<std::uint32_t, 3>(b, offset, std::endian::big); }
-constexpr std::uint32_t load_u24le(ByteView b, std::size_t offset = 0) { return load<std::uint32_t, 3>(b, offset, std::endian::little); }
-constexpr std::int32_t load_i24be(ByteView b, std::size_t offset = 0) { return load<std::int32_t, 3>(b, offset, std::endian::big); }
-constexpr std::int32_t load_i24le(ByteView b, std::size_t offset = 0) { return load<std::int32_t, 3>(b, offset, std::endian::little); }
-constexpr std::uint32_t load_u32be(ByteView b, std::size_t offset = 0) { return load<std::uint32_t>(b, offset, std::endian::big); }
-constexpr std::uint32_t load_u32le(ByteView b, std::size_t offset = 0) { return load<std::uint32_t>(b, offset, std::endian::little); }
-constexpr std::int32_t load_i32be(ByteView b, std::size_t offset = 0) { return load<std::int32_t>(b, offset, std::endian::big); }
-constexpr std::int32_t load_i32le(ByteView b, std::size_t offset = 0) { return load<std::int32_t>(b, offset, std::endian::little); }
-constexpr std::uint64_t load_u48be(ByteView b, std::size_t offset = 0) { return load<std::uint64_t, 6>(b, offset, std::endian::big); }
-constexpr std::uint64_t load_u48le(ByteView b, std::size_t offset = 0) { return load<std::uint64_t, 6>(b, offset, std::endian::little); }
-constexpr std::int64_t load_i48be(ByteView b, std::size_t offset = 0) { return load<std::int64_t, 6>(b, offset, std::endian::big); }
-constexpr std::int64_t load_i48le(ByteView b, std::size_t offset = 0) { return load<std::int64_t, 6>(b, offset, std::endian::little); }
-constexpr std::uint64_t load_u64be(ByteView b, std::size_t offset = 0) { return load<std::uint64_t>(b, offset, std::endian::big); }
-constexpr std::uint64_t load_u64le(ByteView b, std::size_t offset = 0) { return load<std::uint64_t>(b, offset, std::endian::little); }
-constexpr std::int64_t load_i64be(ByteView b, std::size_t offset = 0) { return load<std::int64_t>(b, offset, std::endian::big); }
-constexpr std::int64_t load_i64le(ByteView b, std::size_t offset = 0) { return load<std::int64_t>(b, offset, std::endian::little); }
-constexpr float load_f32be(ByteView b, std::size_t offset = 0) { return load<float>(b, offset, std::endian::big); }
-constexpr float load_f32le(ByteView b, std::size_t offset = 0) { return load<float>(b, offset, std::endian::little); }
-constexpr double load_f64be(ByteView b, std::size_t offset = 0) { return load<double>(b, offset, std::endian::big); }
-constexpr double load_f64le(ByteView b, std::size_t offset = 0) { return load<double>(b, offset, std::endian::little); }
+constexpr std::uint8_t load_u8(ByteView b, std::size_t at = 0) { return load<std::uint8_t>(b, at, detail::be); }
+constexpr std::int8_t load_i8(ByteView b, std::size_t at = 0) { return load<std::int8_t>(b, at, detail::be); }
+constexpr std::uint16_t load_u16be(ByteView b, std::size_t at = 0) { return load<std::uint16_t>(b, at, detail::be); }
+constexpr std::uint16_t load_u16le(ByteView b, std::size_t at = 0) { return load<std::uint16_t>(b, at, detail::le); }
+constexpr std::int16_t load_i16be(ByteView b, std::size_t at = 0) { return load<std::int16_t>(b, at, detail::be); }
+constexpr std::int16_t load_i16le(ByteView b, std::size_t at = 0) { return load<std::int16_t>(b, at, detail::le); }
+constexpr std::uint32_t load_u24be(ByteView b, std::size_t at = 0) { return load<std::uint32_t, 3>(b, at, detail::be); }
+constexpr std::uint32_t load_u24le(ByteView b, std::size_t at = 0) { return load<std::uint32_t, 3>(b, at, detail::le); }
+constexpr std::int32_t load_i24be(ByteView b, std::size_t at = 0) { return load<std::int32_t, 3>(b, at, detail::be); }
+constexpr std::int32_t load_i24le(ByteView b, std::size_t at = 0) { return load<std::int32_t, 3>(b, at, detail::le); }
+constexpr std::uint32_t load_u32be(ByteView b, std::size_t at = 0) { return load<std::uint32_t>(b, at, detail::be); }
+constexpr std::uint32_t load_u32le(ByteView b, std::size_t at = 0) { return load<std::uint32_t>(b, at, detail::le); }
+constexpr std::int32_t load_i32be(ByteView b, std::size_t at = 0) { return load<std::int32_t>(b, at, detail::be); }
+constexpr std::int32_t load_i32le(ByteView b, std::size_t at = 0) { return load<std::int32_t>(b, at, detail::le); }
+constexpr std::uint64_t load_u48be(ByteView b, std::size_t at = 0) { return load<std::uint64_t, 6>(b, at, detail::be); }
+constexpr std::uint64_t load_u48le(ByteView b, std::size_t at = 0) { return load<std::uint64_t, 6>(b, at, detail::le); }
+constexpr std::int64_t load_i48be(ByteView b, std::size_t at = 0) { return load<std::int64_t, 6>(b, at, detail::be); }
+constexpr std::int64_t load_i48le(ByteView b, std::size_t at = 0) { return load<std::int64_t, 6>(b, at, detail::le); }
+constexpr std::uint64_t load_u64be(ByteView b, std::size_t at = 0) { return load<std::uint64_t>(b, at, detail::be); }
+constexpr std::uint64_t load_u64le(ByteView b, std::size_t at = 0) { return load<std::uint64_t>(b, at, detail::le); }
+constexpr std::int64_t load_i64be(ByteView b, std::size_t at = 0) { return load<std::int64_t>(b, at, detail::be); }
+constexpr std::int64_t load_i64le(ByteView b, std::size_t at = 0) { return load<std::int64_t>(b, at, detail::le); }
+constexpr float load_f32be(ByteView b, std::size_t at = 0) { return load<float>(b, at, detail::be); }
+constexpr float load_f32le(ByteView b, std::size_t at = 0) { return load<float>(b, at, detail::le); }
+constexpr double load_f64be(ByteView b, std::size_t at = 0) { return load<double>(b, at, detail::be); }
+constexpr double load_f64le(ByteView b, std::size_t at = 0) { return load<double>(b, at, detail::le); }
 /// @}
 
-/// \name Named stores: store_<u|i|f><bits><be|le>(bytes, offset, value) is store<T, bits / 8>(...).
+/// \name Named stores: store_<u|i|f><bits><be|le>(bytes, at, value) is store<T, bits / 8>(...).
 /// Errors as for store.
 /// @{
-constexpr void store_u8(MutableByteView b, std::size_t offset, std::uint8_t v) { store<std::uint8_t>(b, offset, v, std::endian::big); }
-constexpr void store_i8(MutableByteView b, std::size_t offset, std::int8_t v) { store<std::int8_t>(b, offset, v, std::endian::big); }
-constexpr void store_u16be(MutableByteView b, std::size_t offset, std::uint16_t v) { store<std::uint16_t>(b, offset, v, std::endian::big); }
-constexpr void store_u16le(MutableByteView b, std::size_t offset, std::uint16_t v) { store<std::uint16_t>(b, offset, v, std::endian::little); }
-constexpr void store_i16be(MutableByteView b, std::size_t offset, std::int16_t v) { store<std::int16_t>(b, offset, v, std::endian::big); }
-constexpr void store_i16le(MutableByteView b, std::size_t offset, std::int16_t v) { store<std::int16_t>(b, offset, v, std::endian::little); }
-constexpr void store_u24be(MutableByteView b, std::size_t offset, std::uint32_t v) { store<std::uint32_t, 3>(b, offset, v, std::endian::big); }
-constexpr void store_u24le(MutableByteView b, std::size_t offset, std::uint32_t v) { store<std::uint32_t, 3>(b, offset, v, std::endian::little); }
-constexpr void store_i24be(MutableByteView b, std::size_t offset, std::int32_t v) { store<std::int32_t, 3>(b, offset, v, std::endian::big); }
-constexpr void store_i24le(MutableByteView b, std::size_t offset, std::int32_t v) { store<std::int32_t, 3>(b, offset, v, std::endian::little); }
-constexpr void store_u32be(MutableByteView b, std::size_t offset, std::uint32_t v) { store<std::uint32_t>(b, offset, v, std::endian::big); }
-constexpr void store_u32le(MutableByteView b, std::size_t offset, std::uint32_t v) { store<std::uint32_t>(b, offset, v, std::endian::little); }
-constexpr void store_i32be(MutableByteView b, std::size_t offset, std::int32_t v) { store<std::int32_t>(b, offset, v, std::endian::big); }
-constexpr void store_i32le(MutableByteView b, std::size_t offset, std::int32_t v) { store<std::int32_t>(b, offset, v, std::endian::little); }
-constexpr void store_u48be(MutableByteView b, std::size_t offset, std::uint64_t v) { store<std::uint64_t, 6>(b, offset, v, std::endian::big); }
-constexpr void store_u48le(MutableByteView b, std::size_t offset, std::uint64_t v) { store<std::uint64_t, 6>(b, offset, v, std::endian::little); }
-constexpr void store_i48be(MutableByteView b, std::size_t offset, std::int64_t v) { store<std::int64_t, 6>(b, offset, v, std::endian::big); }
-constexpr void store_i48le(MutableByteView b, std::size_t offset, std::int64_t v) { store<std::int64_t, 6>(b, offset, v, std::endian::little); }
-constexpr void store_u64be(MutableByteView b, std::size_t offset, std::uint64_t v) { store<std::uint64_t>(b, offset, v, std::endian::big); }
-constexpr void store_u64le(MutableByteView b, std::size_t offset, std::uint64_t v) { store<std::uint64_t>(b, offset, v, std::endian::little); }
-constexpr void store_i64be(MutableByteView b, std::size_t offset, std::int64_t v) { store<std::int64_t>(b, offset, v, std::endian::big); }
-constexpr void store_i64le(MutableByteView b, std::size_t offset, std::int64_t v) { store<std::int64_t>(b, offset, v, std::endian::little); }
-constexpr void store_f32be(MutableByteView b, std::size_t offset, float v) { store<float>(b, offset, v, std::endian::big); }
-constexpr void store_f32le(MutableByteView b, std::size_t offset, float v) { store<float>(b, offset, v, std::endian::little); }
-constexpr void store_f64be(MutableByteView b, std::size_t offset, double v) { store<double>(b, offset, v, std::endian::big); }
-constexpr void store_f64le(MutableByteView b, std::size_t offset, double v) { store<double>(b, offset, v, std::endian::little); }
+constexpr void store_u8(MutableByteView b, std::size_t at, std::uint8_t v) { store<std::uint8_t>(b, at, v, detail::be); }
+constexpr void store_i8(MutableByteView b, std::size_t at, std::int8_t v) { store<std::int8_t>(b, at, v, detail::be); }
+constexpr void store_u16be(MutableByteView b, std::size_t at, std::uint16_t v) { store<std::uint16_t>(b, at, v, detail::be); }
+constexpr void store_u16le(MutableByteView b, std::size_t at, std::uint16_t v) { store<std::uint16_t>(b, at, v, detail::le); }
+constexpr void store_i16be(MutableByteView b, std::size_t at, std::int16_t v) { store<std::int16_t>(b, at, v, detail::be); }
+constexpr void store_i16le(MutableByteView b, std::size_t at, std::int16_t v) { store<std::int16_t>(b, at, v, detail::le); }
+constexpr void store_u24be(MutableByteView b, std::size_t at, std::uint32_t v) { store<std::uint32_t, 3>(b, at, v, detail::be); }
+constexpr void store_u24le(MutableByteView b, std::size_t at, std::uint32_t v) { store<std::uint32_t, 3>(b, at, v, detail::le); }
+constexpr void store_i24be(MutableByteView b, std::size_t at, std::int32_t v) { store<std::int32_t, 3>(b, at, v, detail::be); }
+constexpr void store_i24le(MutableByteView b, std::size_t at, std::int32_t v) { store<std::int32_t, 3>(b, at, v, detail::le); }
+constexpr void store_u32be(MutableByteView b, std::size_t at, std::uint32_t v) { store<std::uint32_t>(b, at, v, detail::be); }
+constexpr void store_u32le(MutableByteView b, std::size_t at, std::uint32_t v) { store<std::uint32_t>(b, at, v, detail::le); }
+constexpr void store_i32be(MutableByteView b, std::size_t at, std::int32_t v) { store<std::int32_t>(b, at, v, detail::be); }
+constexpr void store_i32le(MutableByteView b, std::size_t at, std::int32_t v) { store<std::int32_t>(b, at, v, detail::le); }
+constexpr void store_u48be(MutableByteView b, std::size_t at, std::uint64_t v) { store<std::uint64_t, 6>(b, at, v, detail::be); }
+constexpr void store_u48le(MutableByteView b, std::size_t at, std::uint64_t v) { store<std::uint64_t, 6>(b, at, v, detail::le); }
+constexpr void store_i48be(MutableByteView b, std::size_t at, std::int64_t v) { store<std::int64_t, 6>(b, at, v, detail::be); }
+constexpr void store_i48le(MutableByteView b, std::size_t at, std::int64_t v) { store<std::int64_t, 6>(b, at, v, detail::le); }
+constexpr void store_u64be(MutableByteView b, std::size_t at, std::uint64_t v) { store<std::uint64_t>(b, at, v, detail::be); }
+constexpr void store_u64le(MutableByteView b, std::size_t at, std::uint64_t v) { store<std::uint64_t>(b, at, v, detail::le); }
+constexpr void store_i64be(MutableByteView b, std::size_t at, std::int64_t v) { store<std::int64_t>(b, at, v, detail::be); }
+constexpr void store_i64le(MutableByteView b, std::size_t at, std::int64_t v) { store<std::int64_t>(b, at, v, detail::le); }
+constexpr void store_f32be(MutableByteView b, std::size_t at, float v) { store<float>(b, at, v, detail::be); }
+constexpr void store_f32le(MutableByteView b, std::size_t at, float v) { store<float>(b, at, v, detail::le); }
+constexpr void store_f64be(MutableByteView b, std::size_t at, double v) { store<double>(b, at, v, detail::be); }
+constexpr void store_f64le(MutableByteView b, std::size_t at, double v) { store<double>(b, at, v, detail::le); }
 /// @}
 
 /// Python's int.from_bytes(bytes, byteorder, signed): the number that all of bytes spell in byte
@@ -139,6 +139,7 @@ class IntBytes {
   constexpr std::size_t size() const noexcept { return size_; }
   /// The bytes, for std::span and C APIs.
   constexpr const std::uint8_t* data() const noexcept { return bytes_.data(); }
+  /// The bytes as a range (for loops, std::span<const uint8_t>, ByteView).
   constexpr const std::uint8_t* begin() const noexcept { return bytes_.data(); }
   constexpr const std::uint8_t* end() const noexcept { return bytes_.data() + size_; }
   /// The byte at index i; throws BytesRangeError when i >= size().

@@ -14,6 +14,10 @@
 
 namespace pinfiber::detail {
 
+// Short names for the one-line named loads and stores.
+inline constexpr std::endian be = std::endian::big;
+inline constexpr std::endian le = std::endian::little;
+
 // Integers of any width; bool is not a number of bytes.
 template <class T>
 concept integer = std::integral<T> && !std::is_same_v<std::remove_cv_t<T>, bool>;
