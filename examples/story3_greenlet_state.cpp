@@ -11,9 +11,8 @@
 
 int main() {
   auto winner = pinfiber::spawn_with({.name = "winner"}, [] { return std::string("You win!"); });
-  auto loser = pinfiber::spawn_with({.name = "loser"}, []() -> std::string {
-    throw std::runtime_error("You fail at failing.");
-  });
+  auto loser = pinfiber::spawn_with({.name = "loser"},
+                                    []() -> std::string { throw std::runtime_error("You fail at failing."); });
   std::cout << std::boolalpha;
   std::cout << "winner.started: " << winner.started() << "\n";
   std::cout << "loser.started: " << loser.started() << "\n";

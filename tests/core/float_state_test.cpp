@@ -10,22 +10,32 @@ namespace {
 
 // Eight doubles live across every sleep(0): with VFP code generation they sit in d8-d15.
 [[gnu::noinline]] double accumulate(double seed, int rounds) {
-  double a = seed, b = seed * 2, c = seed * 3, d = seed * 5, e = seed * 7, f = seed * 11, g = seed * 13,
-         h = seed * 17;
+  double a = seed, b = seed * 2, c = seed * 3, d = seed * 5, e = seed * 7, f = seed * 11, g = seed * 13, h = seed * 17;
   for (int i = 0; i < rounds; ++i) {
     pinfiber::sleep(0);
-    a = a * 1.5 + 1; b = b * 1.5 + 1; c = c * 1.5 + 1; d = d * 1.5 + 1;
-    e = e * 1.5 + 1; f = f * 1.5 + 1; g = g * 1.5 + 1; h = h * 1.5 + 1;
+    a = a * 1.5 + 1;
+    b = b * 1.5 + 1;
+    c = c * 1.5 + 1;
+    d = d * 1.5 + 1;
+    e = e * 1.5 + 1;
+    f = f * 1.5 + 1;
+    g = g * 1.5 + 1;
+    h = h * 1.5 + 1;
   }
   return a + b + c + d + e + f + g + h;
 }
 
 [[gnu::noinline]] double accumulate_without_switching(double seed, int rounds) {
-  double a = seed, b = seed * 2, c = seed * 3, d = seed * 5, e = seed * 7, f = seed * 11, g = seed * 13,
-         h = seed * 17;
+  double a = seed, b = seed * 2, c = seed * 3, d = seed * 5, e = seed * 7, f = seed * 11, g = seed * 13, h = seed * 17;
   for (int i = 0; i < rounds; ++i) {
-    a = a * 1.5 + 1; b = b * 1.5 + 1; c = c * 1.5 + 1; d = d * 1.5 + 1;
-    e = e * 1.5 + 1; f = f * 1.5 + 1; g = g * 1.5 + 1; h = h * 1.5 + 1;
+    a = a * 1.5 + 1;
+    b = b * 1.5 + 1;
+    c = c * 1.5 + 1;
+    d = d * 1.5 + 1;
+    e = e * 1.5 + 1;
+    f = f * 1.5 + 1;
+    g = g * 1.5 + 1;
+    h = h * 1.5 + 1;
   }
   return a + b + c + d + e + f + g + h;
 }

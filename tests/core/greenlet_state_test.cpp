@@ -36,7 +36,8 @@ TEST_F(GreenletState, Successful) {
 }
 
 TEST_F(GreenletState, FailureStaysInsideAndIsReportedOnce) {
-  auto loser = pinfiber::spawn_with({.name = "loser"}, []() -> int { throw std::runtime_error("You fail at failing."); });
+  auto loser =
+      pinfiber::spawn_with({.name = "loser"}, []() -> int { throw std::runtime_error("You fail at failing."); });
   auto results = pinfiber::joinall({loser});  // does not throw
   EXPECT_EQ(results.size(), 1u);
   EXPECT_TRUE(loser.ready());

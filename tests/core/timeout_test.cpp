@@ -150,15 +150,21 @@ TEST_F(Timeouts, OnlyTheOwningGreenletIsInterrupted) {
 }
 
 TEST_F(Timeouts, WithTimeoutReturnsFallback) {
-  int v = pinfiber::with_timeout(1s, [] {
-    pinfiber::sleep(2s);
-    return 1;
-  }, -1);
+  int v = pinfiber::with_timeout(
+      1s,
+      [] {
+        pinfiber::sleep(2s);
+        return 1;
+      },
+      -1);
   EXPECT_EQ(v, -1);
-  int w = pinfiber::with_timeout(3s, [] {
-    pinfiber::sleep(2s);
-    return 1;
-  }, -1);
+  int w = pinfiber::with_timeout(
+      3s,
+      [] {
+        pinfiber::sleep(2s);
+        return 1;
+      },
+      -1);
   EXPECT_EQ(w, 1);
 }
 

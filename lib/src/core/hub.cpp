@@ -98,7 +98,8 @@ void on_segv(int sig, siginfo_t* info, void* uc) {
     char* p = id + sizeof id;
     *--p = '\0';
     std::uint64_t n = f->id();
-    do *--p = static_cast<char>('0' + n % 10); while ((n /= 10) != 0);
+    do *--p = static_cast<char>('0' + n % 10);
+    while ((n /= 10) != 0);
     write_str("pinfiber: stack overflow in greenlet '");
     if (const char* name = f->name_cstr()) {
       write_str(name);
@@ -385,7 +386,8 @@ void HubImpl::finish(Fiber* f) {
 void HubImpl::park(WaitFor what) {
   Fiber* self = current_;
   if (self == hub_fiber_) throw Error("blocking call in the hub (a posted callback or timer must not block)");
-  if (self->state_ == FiberState::dead) throw Error("blocking call in a link callback of greenlet '" + self->name() + "'");
+  if (self->state_ == FiberState::dead)
+    throw Error("blocking call in a link callback of greenlet '" + self->name() + "'");
   self->waiting_for_ = what;
   self->state_ = FiberState::parked;
   switch_out();

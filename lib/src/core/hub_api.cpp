@@ -28,6 +28,8 @@ void Hub::set_default_stack_size(std::size_t bytes) {
 }
 std::size_t Hub::default_stack_size() const { return impl_->default_stack_size(); }
 std::size_t Hub::greenlet_count() const { return impl_->greenlet_count(); }
-struct ev_loop* Hub::loop() const { return impl_->loop(); }
+struct ev_loop* Hub::loop() const {
+  return impl_->loop();
+}
 
 }  // namespace pinfiber

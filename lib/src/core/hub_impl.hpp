@@ -54,7 +54,9 @@ class HubImpl {
   void advance_clock(Duration d);
 
   std::uint64_t loop_iterations() const { return ev_iteration(loop_); }
-  struct ev_loop* loop() const { return loop_; }
+  struct ev_loop* loop() const {
+    return loop_;
+  }
   void post(std::function<void()> fn);
   void hold() { holds_.fetch_add(1); }
   void unhold();

@@ -17,5 +17,4 @@ void sleep(Duration d) {
 
 void sleep(double seconds) { sleep(std::chrono::duration_cast<Duration>(std::chrono::duration<double>(seconds))); }
 
-
 }  // namespace pinfiber

@@ -15,7 +15,8 @@ std::uint64_t next_timeout_id() {
 
 Timeout::Timeout(Duration d) : Timeout(d, nullptr, 0) {}
 
-Timeout::Timeout(Duration d, std::exception_ptr custom, int) : duration_(d), id_(next_timeout_id()), custom_(std::move(custom)) {
+Timeout::Timeout(Duration d, std::exception_ptr custom, int)
+    : duration_(d), id_(next_timeout_id()), custom_(std::move(custom)) {
   if (d == forever) {
     std::snprintf(what_, sizeof what_, "Timeout (never)");
     return;

@@ -5,7 +5,11 @@
 
 int main() {
   std::string order;
-  auto a = pinfiber::spawn([&] { order += 'a'; pinfiber::sleep(0); order += 'c'; });
+  auto a = pinfiber::spawn([&] {
+    order += 'a';
+    pinfiber::sleep(0);
+    order += 'c';
+  });
   auto b = pinfiber::spawn([&] { order += 'b'; });
   pinfiber::joinall({a, b});
   return order == "abc" ? 0 : 1;

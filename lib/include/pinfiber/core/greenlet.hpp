@@ -104,7 +104,7 @@ class FunctionFiber final : public ResultFiber<T> {
     if constexpr (std::is_void_v<T>) {
       std::move (*fn_)();
     } else {
-      this->result.emplace(std::move (*fn_)());
+      this->result.emplace(std::move(*fn_)());
     }
   }
   // The callable and its bound arguments die with the body, not with the last handle.
@@ -187,16 +187,15 @@ template <class F, class... A>
 auto spawn_with(const SpawnOptions& options, F&& f, A&&... args) {
   using T = detail::spawn_result_t<F, A...>;
   auto call = detail::bind_call(std::forward<F>(f), std::forward<A>(args)...);
-  auto* fiber = new detail::FunctionFiber<T, decltype(call)>(detail::resolve_stack_size(options.stack_size), std::move(call));
+  auto* fiber =
+      new detail::FunctionFiber<T, decltype(call)>(detail::resolve_stack_size(options.stack_size), std::move(call));
   return Greenlet<T>(detail::schedule(fiber, options));
 }
 
 /// spawn_with() with default options: gevent's spawn(f, *args).
 template <class F, class... A>
-  requires std::invocable<std::decay_t<F>, std::decay_t<A>...>
-auto spawn(F&& f, A&&... args) {
-  return spawn_with(SpawnOptions{}, std::forward<F>(f), std::forward<A>(args)...);
-}
+requires std::invocable<std::decay_t<F>, std::decay_t<A>...>
+auto spawn(F&& f, A&&... args) { return spawn_with(SpawnOptions{}, std::forward<F>(f), std::forward<A>(args)...); }
 
 /// Like spawn(), but the greenlet is scheduled only after `delay` on the hub's clock. Killing it
 /// before then cancels it.

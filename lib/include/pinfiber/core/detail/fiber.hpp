@@ -22,8 +22,8 @@ enum class FiberState : std::uint8_t {
   scheduled,  // spawned, waiting for its first turn; owns no stack yet
   ready,      // in the run queue
   running,
-  parked,     // blocked until unpark()
-  dead,       // finished: returned, threw, or was killed
+  parked,  // blocked until unpark()
+  dead,    // finished: returned, threw, or was killed
 };
 
 /// Exception state that the C++ runtime keeps per thread (__cxa_get_globals) and that therefore

@@ -14,8 +14,8 @@ struct TimerNode {
   void (*fire)(TimerNode*) = nullptr;
   void* context = nullptr;  // the owner, for fire()
   TimePoint deadline{};
-  std::uint64_t seq = 0;           // equal deadlines fire in the order they were armed
-  std::size_t heap_index = npos;   // position in the heap, npos when not armed
+  std::uint64_t seq = 0;          // equal deadlines fire in the order they were armed
+  std::size_t heap_index = npos;  // position in the heap, npos when not armed
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
   bool armed() const { return heap_index != npos; }
 };
