@@ -3,7 +3,17 @@
 namespace pinfiber::detail {
 
 namespace {
+// The main greenlet never finishes, so the hub never calls its locals_destroy: its values live in a
+// set of the thread, destroyed at thread exit (or entry by entry with their locals, if those go first).
+struct MainSet : LocalSet {
+  ~MainSet() {
+    while (head) LocalBase::destroy_entry(head);
+  }
+};
+thread_local MainSet main_set;
+
 LocalSet* set_of(Fiber* f, bool create) {
+  if (f->is_main()) return &main_set;
   if (!f->locals && create) {
     f->locals = new LocalSet();
     f->locals_destroy = &destroy_fiber_locals;
@@ -16,14 +26,14 @@ LocalSet* set_of(Fiber* f, bool create) {
 void destroy_fiber_locals(Fiber* f) {
   auto* set = static_cast<LocalSet*>(f->locals);
   if (!set) return;
-  while (set->head) LocalBase::destroy(set->head);
+  while (set->head) LocalBase::destroy_entry(set->head);
   delete set;
   f->locals = nullptr;
   f->locals_destroy = nullptr;
 }
 
 LocalBase::~LocalBase() {
-  while (head_) destroy(head_);
+  while (head_) destroy_entry(head_);
 }
 
 LocalEntry* LocalBase::find() const {
@@ -48,7 +58,7 @@ void LocalBase::attach(LocalEntry* e) {
   head_ = e;
 }
 
-void LocalBase::destroy(LocalEntry* e) {
+void LocalBase::destroy_entry(LocalEntry* e) {
   // Unlink first: T's destructor may itself touch locals.
   if (e->fiber_prev) {
     e->fiber_prev->fiber_next = e->fiber_next;

@@ -43,11 +43,12 @@ class LocalBase {
   LocalEntry* find() const;
   // Links a new entry into the current greenlet's set and this local's list.
   void attach(LocalEntry* e);
-  // Unlinks and destroys one entry.
-  static void destroy(LocalEntry* e);
+
+ public:
+  // Unlinks one entry from both its lists and destroys it.
+  static void destroy_entry(LocalEntry* e);
 
  private:
-  friend void destroy_fiber_locals(Fiber* f);
   LocalEntry* head_ = nullptr;
 };
 
@@ -93,7 +94,7 @@ class local : private detail::LocalBase {
   T& set(T v) { return emplace(std::move(v)); }
   /// Destroys the current greenlet's value, if any.
   void reset() {
-    if (auto* e = find()) destroy(e);
+    if (auto* e = find()) destroy_entry(e);
   }
 
  private:
