@@ -13,3 +13,6 @@
 #if __has_include("pinfiber/gpio.hpp")
 #include "pinfiber/gpio.hpp"
 #endif
+#if __has_include("pinfiber/devices.hpp")
+#include "pinfiber/devices.hpp"
+#endif
