@@ -4,3 +4,4 @@
 #include "pinfiber/io/wait.hpp"
 #include "pinfiber/io/address.hpp"
 #include "pinfiber/io/socket.hpp"
+#include "pinfiber/io/stream_server.hpp"

@@ -1,0 +1,80 @@
+#pragma once
+// StreamServer: gevent's StreamServer - an accept loop that runs a handler in a greenlet per
+// connection.
+
+#include <cstdint>
+#include <functional>
+
+#include "pinfiber/core/clock.hpp"
+#include "pinfiber/core/greenlet.hpp"
+#include "pinfiber/io/address.hpp"
+#include "pinfiber/io/socket.hpp"
+#include "pinfiber/sync/pool.hpp"
+
+namespace pinfiber {
+
+/// Runs in its own greenlet for each accepted connection; the socket is closed when it returns.
+/// An exception escaping it goes to the hub's exception handler and ends that connection only.
+using ConnectionHandler = std::function<void(Socket& connection, const Address& peer)>;
+
+/// A TCP (or Unix) server: one accept-loop greenlet, one greenlet per connection, optionally
+/// bounded by a Pool (a full pool stops accepting, so the kernel's backlog queues the rest).
+/// When accept fails for lack of fds (EMFILE, ENFILE, ENOBUFS, ENOMEM) the loop sleeps on the hub,
+/// 10 ms doubling to 1 s, and goes on serving the connections it has instead of spinning or dying.
+///
+///   pinfiber::StreamServer server(pinfiber::Address::parse("127.0.0.1", 7000),
+///                                 [](pinfiber::Socket& c, const pinfiber::Address&) { ... });
+///   server.serve_forever();   // or start(), and later stop(5s)
+class StreamServer {
+ public:
+  /// A server that will listen on `address` (SO_REUSEADDR, backlog 128) once started. Connection
+  /// greenlets are spawned in `pool` when given (which must outlive the server), else unbounded.
+  StreamServer(const Address& address, ConnectionHandler handler, Pool* pool = nullptr);
+  /// A server on a socket already bound (listen() is called if it is not listening yet).
+  StreamServer(Socket listener, ConnectionHandler handler, Pool* pool = nullptr);
+  /// Stops the server as stop(0) does: handlers still running are killed.
+  ~StreamServer();
+  StreamServer(const StreamServer&) = delete;
+  StreamServer& operator=(const StreamServer&) = delete;
+
+  /// Binds and listens if not done yet, and spawns the accept loop; returns at once. Throws
+  /// std::system_error if bind/listen fail ("bind to 127.0.0.1:80: Permission denied"), Error if
+  /// already started.
+  void start();
+  /// start(), then blocks until stop() is called (from another greenlet or a signal handler).
+  void serve_forever();
+  /// Stops accepting and closes the listening socket, then waits up to `timeout` for the
+  /// connection handlers to finish, then kills those left (GreenletExit: their destructors run)
+  /// and waits for them. Blocks the caller for at most `timeout` plus the handlers' unwinding.
+  void stop(Duration timeout = forever);
+
+  /// Where it listens (the port bind chose for a port of 0). Valid once started.
+  const Address& address() const { return address_; }
+  bool started() const { return static_cast<bool>(acceptor_); }
+  /// Connection handlers running now.
+  std::size_t connection_count() const { return connections_.size(); }
+  /// Accept failures so far (each followed by a back-off sleep).
+  std::uint64_t accept_errors() const { return accept_errors_; }
+  /// The back-off after a failed accept: starts at `first`, doubles up to `max`, resets after a
+  /// successful accept.
+  void set_backoff(Duration first, Duration max) {
+    backoff_first_ = first;
+    backoff_max_ = max;
+  }
+
+ private:
+  void accept_loop();
+
+  Socket listener_;
+  Address address_;
+  ConnectionHandler handler_;
+  Pool* pool_;
+  Group connections_;
+  Greenlet<void> acceptor_;
+  bool stopping_ = false;
+  std::uint64_t accept_errors_ = 0;
+  Duration backoff_first_ = std::chrono::milliseconds(10);
+  Duration backoff_max_ = std::chrono::seconds(1);
+};
+
+}  // namespace pinfiber
