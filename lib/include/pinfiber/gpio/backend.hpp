@@ -1,0 +1,115 @@
+#pragma once
+// The abstract GPIO backend: what a real (libgpiod) or mock implementation must provide, and what it
+// may override. Everything above it - name lookup with fallbacks, error messages, the "held by"
+// detail, debounce, event dispatch to waiters and handlers - is common code in Chip and the lines, so
+// the mock runs through the same logic as the real chip (gpiozero's pins/__init__.py idea).
+//
+//   pinfiber::gpio::MockBackend mock;                      // or GpiodBackend, or default_backend()
+//   pinfiber::gpio::Chip chip("gpiochip0", mock);
+//   auto led = chip.request_output(17);
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pinfiber/core/clock.hpp"
+#include "pinfiber/gpio/edge_event.hpp"
+#include "pinfiber/gpio/line_settings.hpp"
+
+namespace pinfiber::gpio {
+
+/// What a chip says about itself.
+struct ChipInfo {
+  std::string name;   // "gpiochip0"
+  std::string label;  // "pinctrl-bcm2835"
+  std::string path;   // "/dev/gpiochip0"
+  unsigned num_lines = 0;
+};
+
+/// What the kernel says about one line (gpioinfo's columns).
+struct LineInfo {
+  unsigned offset = 0;
+  std::string name;      // device-tree name ("GPIO17"), empty if unnamed
+  std::string consumer;  // who holds it, empty if free
+  bool used = false;     // requested by someone (this process, another one, or the kernel)
+  Direction direction = Direction::input;
+  bool active_low = false;
+  Bias bias = Bias::as_is;
+  Drive drive = Drive::push_pull;
+};
+
+/// The request a backend receives: the union of input and output settings.
+struct LineConfig {
+  Direction direction = Direction::input;
+  Edge edge = Edge::none;
+  Bias bias = Bias::as_is;
+  bool active_low = false;
+  Drive drive = Drive::push_pull;
+  bool initial_value = false;
+  std::string consumer = "pinfiber";
+};
+
+/// One requested line, as a backend holds it. Destroying it releases the line.
+/// Backend methods report OS failures by throwing std::system_error with the errno; the common code
+/// turns them into GpioError with the chip and line named.
+class LineRequest {
+ public:
+  virtual ~LineRequest() = default;
+  /// must: the logical value (active-low applied). Never blocks.
+  virtual bool get_value() = 0;
+  /// must (outputs): sets the logical value. Never blocks.
+  virtual void set_value(bool value) = 0;
+  /// must (edge requests): a pollable fd that is readable while events are queued; -1 otherwise.
+  virtual int event_fd() = 0;
+  /// must (edge requests): moves up to out.size() queued events into `out` without blocking and
+  /// returns how many (0 if none). Sets `lost` if the backend knows events were dropped before them.
+  virtual std::size_t read_events(std::span<EdgeEvent> out, bool& lost) = 0;
+};
+
+/// One open chip, as a backend holds it. Destroying it closes the chip (after its requests).
+class ChipBackend {
+ public:
+  virtual ~ChipBackend() = default;
+  /// must: name, label, path, number of lines.
+  virtual ChipInfo info() = 0;
+  /// must: the kernel's view of line `offset` (already range-checked).
+  virtual LineInfo line_info(unsigned offset) = 0;
+  /// must: requests line `offset` (already range-checked). Throws std::system_error (EBUSY when
+  /// someone holds it, EACCES, ...).
+  virtual std::unique_ptr<LineRequest> request(unsigned offset, const LineConfig& config) = 0;
+  /// may: the offset of the line named exactly `name`. Default: scans line_info() of every line.
+  virtual std::optional<unsigned> find_line(std::string_view name);
+};
+
+/// A source of chips. Implementations: GpiodBackend (libgpiod 1.6) and MockBackend.
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  /// must: "gpiod", "mock".
+  virtual std::string_view name() const = 0;
+  /// must: the names of the chips present ("gpiochip0", ...), in number order.
+  virtual std::vector<std::string> chip_names() = 0;
+  /// must: opens a chip by name ("gpiochip0") or path ("/dev/gpiochip0"). Throws std::system_error
+  /// (ENOENT when there is no such chip, EACCES, ...).
+  virtual std::unique_ptr<ChipBackend> open(std::string_view name_or_path) = 0;
+  /// may: opens the chip whose label is `label`, or returns null. Default: opens each chip of
+  /// chip_names() in turn and compares labels.
+  virtual std::unique_ptr<ChipBackend> open_by_label(std::string_view label);
+};
+
+/// The backend that Chip, Button and Led use when none is given. Chosen once per process, on first
+/// use: PINFIBER_GPIO=mock or =gpiod if set; otherwise gpiod when a /dev/gpiochip* exists, else the
+/// mock, after printing one line on stderr saying so (a mock modelled on a Raspberry Pi Zero W).
+/// Not thread-safe: choose it before starting threads that use GPIO.
+Backend& default_backend();
+/// Makes `backend` (which must outlive its use) the default; null restores the automatic choice.
+void set_default_backend(Backend* backend);
+/// Selects the default backend by name ("gpiod" or "mock"), as PINFIBER_GPIO does. Throws
+/// std::invalid_argument for another name.
+void use_backend(std::string_view name);
+
+}  // namespace pinfiber::gpio

@@ -1,0 +1,70 @@
+#pragma once
+// Chip: an open GPIO chip, from which lines are requested.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "pinfiber/gpio/backend.hpp"
+#include "pinfiber/gpio/line.hpp"
+
+namespace pinfiber::gpio {
+
+struct Board;
+
+namespace detail {
+struct ChipState;
+}
+
+/// An open GPIO chip. Copies share the chip; it closes when the last copy and the last line
+/// requested from it are gone.
+///
+///   pinfiber::gpio::Chip chip("pinctrl-bcm2835");     // by label: survives a Pi 5's renumbering
+///   auto button = chip.request_input("GPIO4", {.edge = Edge::both, .bias = Bias::pull_up});
+///   auto led = chip.request_output(17);
+class Chip {
+ public:
+  /// Opens a chip by name ("gpiochip0"), number ("0"), path ("/dev/gpiochip0") or label
+  /// ("pinctrl-bcm2835"). Never blocks. Throws GpioError: ENOENT/ENODEV for no such chip (listing
+  /// the chips there are), EACCES with a hint about the gpio group.
+  explicit Chip(std::string_view spec, Backend& backend = default_backend());
+  /// Opens the chip that carries `board`'s 40-pin header (looked up by label), falling back to
+  /// gpiochip0 when no chip has that label. Throws GpioError as above.
+  explicit Chip(const Board& board, Backend& backend = default_backend());
+
+  /// The chip of the default board: the detected Raspberry Pi's header chip, else gpiochip0; on the
+  /// mock, its Pi Zero W chip. Opened once per thread and shared.
+  static Chip default_chip();
+
+  const std::string& name() const;
+  const std::string& label() const;
+  const std::string& path() const;
+  unsigned num_lines() const;
+  /// The board this chip was opened for, or null.
+  const Board* board() const;
+
+  /// The kernel's view of line `offset`. Throws GpioError (EINVAL when out of range).
+  LineInfo line_info(unsigned offset) const;
+  /// The offset of the line called `name`. Device trees disagree on names (downstream "GPIO8",
+  /// upstream "SPI_CE0_N"), so when there is no exact match, "GPIO<n>" (or "BCM<n>") also finds the
+  /// line the board table knows under another name for BCM n, and on a chip with no line names at
+  /// all, offset n. Returns nothing when none fits.
+  std::optional<unsigned> find_line(std::string_view name) const;
+  /// find_line(), throwing GpioError (ENOENT, "no line named 'X' on gpiochip0") when absent.
+  unsigned line_offset(std::string_view name) const;
+
+  /// Requests line `offset` as an input. Never blocks. Throws GpioError: EINVAL (offset out of
+  /// range), EBUSY (held by another consumer, named in the message), EACCES.
+  InputLine request_input(unsigned offset, const InputSettings& settings = {});
+  InputLine request_input(std::string_view line_name, const InputSettings& settings = {});
+  /// Requests line `offset` as an output, at settings.initial_value at once. Errors as request_input.
+  OutputLine request_output(unsigned offset, const OutputSettings& settings = {});
+  OutputLine request_output(std::string_view line_name, const OutputSettings& settings = {});
+
+ private:
+  explicit Chip(std::shared_ptr<detail::ChipState> state) : state_(std::move(state)) {}
+  std::shared_ptr<detail::ChipState> state_;
+};
+
+}  // namespace pinfiber::gpio

@@ -1,0 +1,145 @@
+#pragma once
+// The mock backend: chips and pins in memory, driven by tests (or by the demo's scripted finger).
+// It implements the same backend interface as libgpiod, and its edge events arrive through a real
+// eventfd, so a greenlet waiting on a mock pin goes through the hub exactly as on a real chip.
+// Like the kernel, it refuses a second request of a held line (EBUSY), keeps 16 events per request
+// and drops newer ones when full. Use it from the hub's thread only.
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pinfiber/core/clock.hpp"
+#include "pinfiber/gpio/backend.hpp"
+
+namespace pinfiber::gpio {
+
+struct Board;
+
+class MockChipBackend;
+namespace detail {
+class MockRequest;
+}
+
+/// One line of a mock chip, as the outside world sees it: something (a finger, a sensor) can drive
+/// it; outputs requested on it drive it too; every change of its physical level is recorded.
+///
+///   pin.drive_low();                                  // the button, to ground, is pressed
+///   EXPECT_TRUE(button.is_pressed());
+///   EXPECT_EQ(led_pin.history().back().level, true);
+class MockPin {
+ public:
+  /// A change of the physical level, at the hub's clock.
+  struct Change {
+    TimePoint at;
+    bool level;
+    friend bool operator==(const Change&, const Change&) = default;
+  };
+
+  /// Drives the line from outside to `level` (physical), producing edge events at the hub's now().
+  void drive(bool level);
+  void drive_high() { drive(true); }
+  void drive_low() { drive(false); }
+  /// Stops driving from outside: the line then follows an output on it, or its pull, or floats to
+  /// its idle level.
+  void release_drive();
+  /// Drives `level` for `width`, then back to what it was before. Blocks the calling greenlet `width`.
+  void pulse(Duration width, bool level = true);
+  /// A bouncing contact settling at `final_level`: drives final_level, then `times` times flips to
+  /// the other level and back, each change `interval` after the previous one (2 * times + 1 changes
+  /// in all). Blocks the calling greenlet 2 * times * interval.
+  void bounce(bool final_level, unsigned times, Duration interval);
+
+  /// The physical level now.
+  bool level() const;
+  /// Every change of the physical level since the pin was made or clear_history().
+  const std::vector<Change>& history() const { return history_; }
+  void clear_history() { history_.clear(); }
+  /// The level an undriven line with no pull floats to (its board default pull); default low.
+  void set_idle_level(bool level);
+
+  /// Marks the line as held by another program called `consumer` (as `gpioset` would): requests
+  /// fail with EBUSY naming it. An empty name frees it.
+  void hold_externally(std::string consumer);
+  /// True while requested by this process (or held externally).
+  bool requested() const;
+  unsigned offset() const { return offset_; }
+  const std::string& name() const { return name_; }
+
+ private:
+  friend class MockChip;
+  friend class MockChipBackend;
+  friend class MockBackend;
+  friend class detail::MockRequest;
+  MockPin(unsigned offset, std::string name) : offset_(offset), name_(std::move(name)) {}
+  void update();  // recomputes the level; records and signals a change
+
+  unsigned offset_;
+  std::string name_;
+  std::optional<bool> driven_;
+  bool idle_level_ = false;
+  bool level_ = false;
+  std::string external_consumer_;
+  detail::MockRequest* request_ = nullptr;
+  std::vector<Change> history_;
+};
+
+/// A mock chip: a name, a label and its lines.
+class MockChip {
+ public:
+  MockChip(const MockChip&) = delete;
+  MockChip& operator=(const MockChip&) = delete;
+  ~MockChip();
+
+  /// Line `offset`. Throws std::out_of_range.
+  MockPin& pin(unsigned offset);
+  /// The line named `name`. Throws std::out_of_range.
+  MockPin& pin(std::string_view name);
+  const ChipInfo& info() const { return info_; }
+  /// When set, the next request on this chip fails with this errno (then it is cleared), to test
+  /// error paths such as EACCES.
+  void fail_next_request(int err) { fail_next_request_ = err; }
+
+ private:
+  friend class MockBackend;
+  friend class detail::MockRequest;
+  friend class MockChipBackend;
+  MockChip(ChipInfo info, const std::vector<std::string>& names);
+  ChipInfo info_;
+  std::vector<std::unique_ptr<MockPin>> pins_;
+  int fail_next_request_ = 0;
+};
+
+/// The mock backend: a set of mock chips. It must outlive every Chip opened from it.
+///
+///   pinfiber::gpio::MockBackend mock(pinfiber::gpio::boards::raspberry_pi_zero_w());
+///   pinfiber::gpio::Chip chip("pinctrl-bcm2835", mock);
+///   mock.chip(0).pin(4).drive_high();
+class MockBackend : public Backend {
+ public:
+  /// No chips; add them with add_chip().
+  MockBackend() = default;
+  /// One chip, gpiochip0, modelled on `board`: its label, line count, line names and default pulls.
+  explicit MockBackend(const Board& board);
+  ~MockBackend() override;
+
+  /// Adds gpiochip<N> (N = number of chips so far) with `label`, `num_lines` lines and optional
+  /// line names.
+  MockChip& add_chip(std::string label, unsigned num_lines, const std::vector<std::string>& names = {});
+  /// Adds a chip modelled on `board`.
+  MockChip& add_chip(const Board& board);
+  /// Chip number `n`. Throws std::out_of_range.
+  MockChip& chip(unsigned n);
+
+  std::string_view name() const override { return "mock"; }
+  std::vector<std::string> chip_names() override;
+  std::unique_ptr<ChipBackend> open(std::string_view name_or_path) override;
+
+ private:
+  std::vector<std::unique_ptr<MockChip>> chips_;
+};
+
+}  // namespace pinfiber::gpio

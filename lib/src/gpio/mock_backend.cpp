@@ -1,0 +1,262 @@
+// The mock backend. Events travel through an eventfd per edge request, so waits on mock lines use
+// the hub's fd path like real ones.
+
+#include "pinfiber/gpio/mock_backend.hpp"
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <deque>
+#include <stdexcept>
+#include <system_error>
+#include <utility>
+
+#include "pinfiber/core/sleep.hpp"
+#include "pinfiber/gpio/board.hpp"
+#include "pinfiber/io/wait.hpp"
+
+namespace pinfiber::gpio {
+
+namespace detail {
+
+// One requested mock line. Like the kernel's v1 event FIFO it holds 16 events and drops newer ones
+// when full (remembering that it did).
+class MockRequest final : public LineRequest {
+ public:
+  static constexpr std::size_t kCapacity = 16;
+
+  MockRequest(MockPin& pin, const LineConfig& config) : pin_(pin), config_(config) {
+    if (config.edge != Edge::none) {
+      fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+      if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "eventfd");
+    }
+    pin_.request_ = this;
+    pin_.update();
+  }
+  ~MockRequest() override {
+    pin_.request_ = nullptr;
+    // Through the io layer, so a greenlet still waiting on the fd wakes and the hub forgets it
+    // before the number is reused.
+    if (fd_ >= 0) pinfiber::close(fd_);
+    pin_.update();
+  }
+
+  bool get_value() override { return pin_.level_ != config_.active_low; }
+  void set_value(bool value) override {
+    if (config_.direction != Direction::output) throw std::system_error(EPERM, std::generic_category());
+    config_.initial_value = value;
+    pin_.update();
+  }
+  int event_fd() override { return fd_; }
+  std::size_t read_events(std::span<EdgeEvent> out, bool& lost) override {
+    if (fd_ < 0) return 0;
+    std::uint64_t count;
+    (void)!::read(fd_, &count, sizeof count);  // clears readiness; EAGAIN when already clear is fine
+    std::size_t n = 0;
+    while (n < out.size() && !queue_.empty()) {
+      out[n++] = queue_.front();
+      queue_.pop_front();
+    }
+    lost = false;  // the event after a gap carries lost_before itself
+    if (!queue_.empty()) signal();  // like the kernel's fd: readable while events remain
+    return n;
+  }
+
+  // What the line drives, if anything: push-pull drives both levels, open-drain only low,
+  // open-source only high.
+  std::optional<bool> output_drive() const {
+    if (config_.direction != Direction::output) return std::nullopt;
+    const bool physical = config_.initial_value != config_.active_low;
+    switch (config_.drive) {
+      case Drive::push_pull: return physical;
+      case Drive::open_drain: return physical ? std::nullopt : std::optional<bool>(false);
+      case Drive::open_source: return physical ? std::optional<bool>(true) : std::nullopt;
+    }
+    return std::nullopt;
+  }
+  Bias bias() const { return config_.bias; }
+  const LineConfig& config() const { return config_; }
+
+  void on_change(bool physical) {
+    if (fd_ < 0) return;
+    const bool logical = physical != config_.active_low;
+    const Edge e = logical ? Edge::rising : Edge::falling;
+    if (!edge_matches(config_.edge, e)) return;
+    if (queue_.size() >= kCapacity) {
+      overflowed_ = true;
+      return;
+    }
+    const std::int64_t ts = Clock::now().time_since_epoch().count();
+    // The kernel drops the newest events when its FIFO is full, so the gap is just before this one.
+    queue_.push_back(EdgeEvent{e, ts, pin_.offset_, std::exchange(overflowed_, false)});
+    signal();
+  }
+
+ private:
+  void signal() {
+    const std::uint64_t one = 1;
+    (void)!::write(fd_, &one, sizeof one);
+  }
+
+  MockPin& pin_;
+  LineConfig config_;
+  int fd_ = -1;
+  std::deque<EdgeEvent> queue_;
+  bool overflowed_ = false;
+};
+
+}  // namespace detail
+
+// --- MockPin -----------------------------------------------------------------------------------------
+
+void MockPin::update() {
+  std::optional<bool> out = request_ ? request_->output_drive() : std::nullopt;
+  bool level;
+  if (out) {
+    level = *out;
+  } else if (driven_) {
+    level = *driven_;
+  } else if (request_ && request_->bias() == Bias::pull_up) {
+    level = true;
+  } else if (request_ && request_->bias() == Bias::pull_down) {
+    level = false;
+  } else {
+    level = idle_level_;
+  }
+  if (level == level_) return;
+  level_ = level;
+  history_.push_back({Clock::now(), level});
+  if (request_) request_->on_change(level);
+}
+
+void MockPin::drive(bool level) {
+  driven_ = level;
+  update();
+}
+
+void MockPin::release_drive() {
+  driven_.reset();
+  update();
+}
+
+void MockPin::pulse(Duration width, bool level) {
+  const std::optional<bool> before = driven_;
+  drive(level);
+  pinfiber::sleep(width);
+  driven_ = before;
+  update();
+}
+
+void MockPin::bounce(bool final_level, unsigned times, Duration interval) {
+  drive(final_level);
+  for (unsigned i = 0; i < times; ++i) {
+    pinfiber::sleep(interval);
+    drive(!final_level);
+    pinfiber::sleep(interval);
+    drive(final_level);
+  }
+}
+
+bool MockPin::level() const { return level_; }
+
+void MockPin::set_idle_level(bool level) {
+  idle_level_ = level;
+  update();
+}
+
+void MockPin::hold_externally(std::string consumer) { external_consumer_ = std::move(consumer); }
+
+bool MockPin::requested() const { return request_ != nullptr || !external_consumer_.empty(); }
+
+// --- MockChip ------------------------------------------------------------------------------------------
+
+MockChip::MockChip(ChipInfo info, const std::vector<std::string>& names) : info_(std::move(info)) {
+  for (unsigned i = 0; i < info_.num_lines; ++i)
+    pins_.push_back(std::unique_ptr<MockPin>(new MockPin(i, i < names.size() ? names[i] : std::string())));
+}
+
+MockChip::~MockChip() = default;
+
+MockPin& MockChip::pin(unsigned offset) {
+  if (offset >= pins_.size()) throw std::out_of_range("mock pin " + std::to_string(offset) + " on " + info_.name);
+  return *pins_[offset];
+}
+
+MockPin& MockChip::pin(std::string_view name) {
+  for (auto& p : pins_)
+    if (p->name_ == name) return *p;
+  throw std::out_of_range("mock pin '" + std::string(name) + "' on " + info_.name);
+}
+
+// The ChipBackend a Chip holds for a mock chip.
+class MockChipBackend final : public ChipBackend {
+ public:
+  explicit MockChipBackend(MockChip& chip) : chip_(chip) {}
+  ChipInfo info() override { return chip_.info_; }
+  LineInfo line_info(unsigned offset) override {
+    const MockPin& p = *chip_.pins_.at(offset);
+    LineInfo li;
+    li.offset = offset;
+    li.name = p.name_;
+    li.used = p.requested();
+    if (!p.external_consumer_.empty()) li.consumer = p.external_consumer_;
+    if (p.request_) {
+      const LineConfig& c = p.request_->config();
+      li.consumer = c.consumer;
+      li.direction = c.direction;
+      li.active_low = c.active_low;
+      li.bias = c.bias;
+      li.drive = c.drive;
+    }
+    return li;
+  }
+  std::unique_ptr<LineRequest> request(unsigned offset, const LineConfig& config) override {
+    if (int err = std::exchange(chip_.fail_next_request_, 0)) throw std::system_error(err, std::generic_category());
+    MockPin& p = *chip_.pins_.at(offset);
+    if (p.requested()) throw std::system_error(EBUSY, std::generic_category());
+    return std::make_unique<detail::MockRequest>(p, config);
+  }
+
+ private:
+  MockChip& chip_;
+};
+
+// --- MockBackend ---------------------------------------------------------------------------------------
+
+MockBackend::MockBackend(const Board& board) { add_chip(board); }
+MockBackend::~MockBackend() = default;
+
+MockChip& MockBackend::add_chip(std::string label, unsigned num_lines, const std::vector<std::string>& names) {
+  const std::string name = "gpiochip" + std::to_string(chips_.size());
+  chips_.push_back(std::unique_ptr<MockChip>(new MockChip(ChipInfo{name, std::move(label), "/dev/" + name, num_lines}, names)));
+  return *chips_.back();
+}
+
+MockChip& MockBackend::add_chip(const Board& board) {
+  MockChip& c = add_chip(std::string(board.chip_label), board.num_lines, board.line_names);
+  for (unsigned bcm = 0; bcm < board.default_pulls.size(); ++bcm)
+    if (board.default_pulls[bcm] == Bias::pull_up) c.pin(bcm).set_idle_level(true);
+  for (auto& p : c.pins_) p->history_.clear();
+  return c;
+}
+
+MockChip& MockBackend::chip(unsigned n) {
+  if (n >= chips_.size()) throw std::out_of_range("mock chip " + std::to_string(n));
+  return *chips_[n];
+}
+
+std::vector<std::string> MockBackend::chip_names() {
+  std::vector<std::string> names;
+  for (auto& c : chips_) names.push_back(c->info_.name);
+  return names;
+}
+
+std::unique_ptr<ChipBackend> MockBackend::open(std::string_view name_or_path) {
+  for (auto& c : chips_)
+    if (c->info_.name == name_or_path || c->info_.path == name_or_path) return std::make_unique<MockChipBackend>(*c);
+  throw std::system_error(ENOENT, std::generic_category());
+}
+
+}  // namespace pinfiber::gpio

@@ -1,0 +1,78 @@
+#pragma once
+// The shared state behind Chip, InputLine and OutputLine (private).
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pinfiber/core/greenlet.hpp"
+#include "pinfiber/gpio/backend.hpp"
+#include "pinfiber/gpio/debounce.hpp"
+#include "pinfiber/gpio/line.hpp"
+
+namespace pinfiber::gpio {
+struct Board;
+}
+
+namespace pinfiber::gpio::detail {
+
+struct ChipState {
+  Backend* backend = nullptr;
+  std::unique_ptr<ChipBackend> chip;
+  ChipInfo info;
+  const Board* board = nullptr;
+
+  std::string line_description(unsigned offset) const {
+    return "line " + std::to_string(offset) + " on " + info.name;
+  }
+  /// Range check shared by every backend: EINVAL naming the line count.
+  void check_offset(unsigned offset, const char* action) const;
+  /// Requests through the backend, turning std::system_error into GpioError with the consumer that
+  /// holds the line on EBUSY and the permission hint on EACCES.
+  std::unique_ptr<LineRequest> request(unsigned offset, const LineConfig& config);
+};
+
+/// Turns the current std::system_error (or GpioError) into a GpioError naming `action`.
+[[noreturn]] void rethrow_as_gpio_error(const std::string& action);
+
+struct EdgeWaiter {
+  Edge which;
+  std::optional<EdgeEvent> got;
+  pinfiber::detail::Fiber* fiber;
+};
+
+struct InputState {
+  std::shared_ptr<ChipState> chip;
+  unsigned offset = 0;
+  InputSettings settings;
+  std::unique_ptr<LineRequest> request;
+  std::optional<Debouncer> debouncer;
+
+  std::deque<EdgeEvent> queued;         // events no waiter or handler took yet (no handlers only)
+  std::deque<EdgeWaiter*> waiters;      // greenlets in wait_edge, oldest first
+  bool reading = false;                 // a greenlet is waiting on the fd for everyone
+  std::vector<std::pair<Edge, EdgeHandler>> handlers;
+  GreenletBase pump;                    // reads events while handlers are registered
+  std::vector<GreenletBase> running;    // handler greenlets that may still run
+  std::uint64_t lost = 0;
+  Edge last_raw = Edge::none;
+
+  std::string description() const { return chip->line_description(offset); }
+  void read_round(TimePoint deadline);  // waits for the fd (or a debounce deadline), then pumps
+  void pump_events();                   // reads what is queued without blocking and delivers it
+  void deliver(const EdgeEvent& ev);
+  void start_pump();
+  void stop(bool kill_handlers);
+};
+
+struct OutputState {
+  std::shared_ptr<ChipState> chip;
+  unsigned offset = 0;
+  OutputSettings settings;
+  std::unique_ptr<LineRequest> request;
+  std::string description() const { return chip->line_description(offset); }
+};
+
+}  // namespace pinfiber::gpio::detail
