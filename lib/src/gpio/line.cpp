@@ -72,14 +72,20 @@ void InputState::pump_events() {
       // uAPI v1 cannot say that its queue overflowed; two edges of one kind in a row on a line that
       // reports both kinds can only mean the other one in between was dropped.
       const bool both = debouncer || settings.edge == Edge::both;
-      if ((i == 0 && lost_flag) || (both && ev.edge == last_raw)) ev.lost_before = true;
+      if (both && ev.edge == last_raw && !gap) ++lost, gap = true;
+      if (std::exchange(gap, false)) ev.lost_before = true;
       last_raw = ev.edge;
-      if (ev.lost_before) ++lost;
       if (debouncer) {
         debouncer->on_raw(ev);
       } else {
         deliver(ev);
       }
+    }
+    if (lost_flag) {
+      ++lost;
+      gap = true;
+      // Whatever was dropped, the level is re-read once the line has been quiet for the period.
+      if (debouncer) debouncer->on_lost(Clock::now());
     }
     if (n < buf.size()) break;
   }

@@ -59,7 +59,8 @@ class MockRequest final : public LineRequest {
       out[n++] = queue_.front();
       queue_.pop_front();
     }
-    lost = false;  // the event after a gap carries lost_before itself
+    // The kernel drops the newest events when its FIFO is full, so the gap is after what is read now.
+    lost = std::exchange(overflowed_, false);
     if (!queue_.empty()) signal();  // like the kernel's fd: readable while events remain
     return n;
   }
@@ -89,8 +90,7 @@ class MockRequest final : public LineRequest {
       return;
     }
     const std::int64_t ts = Clock::now().time_since_epoch().count();
-    // The kernel drops the newest events when its FIFO is full, so the gap is just before this one.
-    queue_.push_back(EdgeEvent{e, ts, pin_.offset_, std::exchange(overflowed_, false)});
+    queue_.push_back(EdgeEvent{e, ts, pin_.offset_, false});
     signal();
   }
 

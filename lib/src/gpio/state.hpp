@@ -58,6 +58,7 @@ struct InputState {
   std::vector<GreenletBase> running;    // handler greenlets that may still run
   std::uint64_t lost = 0;
   Edge last_raw = Edge::none;
+  bool gap = false;                     // events were dropped before the next one read
 
   std::string description() const { return chip->line_description(offset); }
   void read_round(TimePoint deadline);  // waits for the fd (or a debounce deadline), then pumps

@@ -66,7 +66,8 @@ class LineRequest {
   /// must (edge requests): a pollable fd that is readable while events are queued; -1 otherwise.
   virtual int event_fd() = 0;
   /// must (edge requests): moves up to out.size() queued events into `out` without blocking and
-  /// returns how many (0 if none). Sets `lost` if the backend knows events were dropped before them.
+  /// returns how many (0 if none). Sets `lost` if the backend knows events were dropped after these
+  /// (the kernel drops the newest when its queue is full).
   virtual std::size_t read_events(std::span<EdgeEvent> out, bool& lost) = 0;
 };
 
