@@ -1,0 +1,71 @@
+#include "pinfiber/gpio/button.hpp"
+
+#include "pinfiber/core/sleep.hpp"
+#include "pinfiber/gpio/error.hpp"
+
+namespace pinfiber::gpio {
+
+namespace {
+InputSettings button_settings(const ButtonOptions& o) {
+  InputSettings s;
+  s.edge = Edge::both;
+  s.bias = o.pull_up ? Bias::pull_up : Bias::pull_down;
+  // Logical 1 = pressed, whichever way it is wired.
+  s.active_low = o.pull_up;
+  s.debounce = o.bounce;
+  s.consumer = o.consumer;
+  return s;
+}
+}  // namespace
+
+Button::Button(unsigned bcm, ButtonOptions options) : Button(*std::make_unique<Chip>(Chip::default_chip()), bcm, std::move(options)) {}
+
+Button::Button(Chip& chip, unsigned offset, ButtonOptions options)
+    : options_(std::move(options)), line_(chip.request_input(offset, button_settings(options_))) {
+  pressed_ = line_.get();
+  line_.on_edge([this](const EdgeEvent& ev) { on_event(ev); });
+}
+
+Button::~Button() {
+  if (hold_ && hold_.fiber() != getcurrent().fiber()) hold_.kill();
+  line_.release();
+}
+
+bool Button::is_pressed() const { return line_.get(); }
+
+void Button::on_event(const EdgeEvent& ev) {
+  const bool pressed = ev.edge == Edge::rising;
+  if (pressed == pressed_) return;  // a lost edge: nothing changed as far as callers know
+  pressed_ = pressed;
+  changed_.notify_all();
+  if (pressed) {
+    ++presses_;
+    hold_ = spawn_with(SpawnOptions{.name = "button hold timer"}, [this] {
+      pinfiber::sleep(options_.hold_time);
+      while (pressed_) {
+        held_ = true;
+        if (when_held_) when_held_();
+        if (!options_.hold_repeat) break;
+        pinfiber::sleep(options_.hold_time);
+      }
+    });
+    if (when_pressed_) when_pressed_();
+  } else {
+    held_ = false;
+    if (hold_ && hold_.fiber() != getcurrent().fiber()) hold_.kill();
+    hold_ = GreenletBase();
+    if (when_released_) when_released_();
+  }
+}
+
+bool Button::wait_for(bool pressed, Duration timeout, const char* what) {
+  const TimePoint deadline = deadline_after(Clock::now(), timeout);
+  while (pressed_ != pressed)
+    if (!changed_.wait({what}, deadline)) return false;
+  return true;
+}
+
+bool Button::wait_for_press(Duration timeout) { return wait_for(true, timeout, "Button.wait_for_press"); }
+bool Button::wait_for_release(Duration timeout) { return wait_for(false, timeout, "Button.wait_for_release"); }
+
+}  // namespace pinfiber::gpio
