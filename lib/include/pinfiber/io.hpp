@@ -5,3 +5,4 @@
 #include "pinfiber/io/address.hpp"
 #include "pinfiber/io/socket.hpp"
 #include "pinfiber/io/stream_server.hpp"
+#include "pinfiber/io/resolver.hpp"

@@ -12,9 +12,11 @@
 #include <chrono>
 #include <cstdio>
 #include <utility>
+#include <vector>
 
 #include "pinfiber/core/errors.hpp"
 #include "pinfiber/io/detail/sys.hpp"
+#include "pinfiber/io/resolver.hpp"
 #include "pinfiber/io/wait.hpp"
 
 namespace pinfiber {
@@ -118,6 +120,35 @@ void Socket::connect(const Address& to, Duration timeout) {
     }
     if (err == EISCONN) return;
     fail("connect to", to.to_string(), err);
+  }
+}
+
+void Socket::connect(std::string_view host, std::uint16_t port, Duration timeout) {
+  const std::vector<Address> candidates = resolve(host, port, local_address().family());
+  for (std::size_t i = 0;; ++i) {
+    try {
+      connect(candidates[i], timeout);
+      return;
+    } catch (const std::system_error&) {
+      if (i + 1 == candidates.size()) throw;
+      // A failed non-blocking connect leaves the socket unusable: start over with a fresh one.
+      Socket fresh(candidates[i + 1].family(), SOCK_STREAM);
+      fresh.timeout_ = timeout_;
+      *this = std::move(fresh);
+    }
+  }
+}
+
+Socket Socket::create_connection(std::string_view host, std::uint16_t port, Duration timeout) {
+  const std::vector<Address> candidates = resolve(host, port);
+  for (std::size_t i = 0;; ++i) {
+    try {
+      Socket s(candidates[i].family(), SOCK_STREAM);
+      s.connect(candidates[i], timeout);
+      return s;
+    } catch (const std::system_error&) {
+      if (i + 1 == candidates.size()) throw;
+    }
   }
 }
 

@@ -47,6 +47,11 @@ class Socket {
   static Socket udp(int family = AF_INET) { return Socket(family, SOCK_DGRAM); }
   static Socket unix_stream() { return Socket(AF_UNIX, SOCK_STREAM); }
 
+  /// Resolves `host` (numeric, /etc/hosts, then DNS through pinfiber::resolver()) and connects to
+  /// the addresses found in turn until one accepts (gevent's create_connection). `timeout` covers
+  /// each attempt. Throws ResolveError, or the last attempt's error.
+  static Socket create_connection(std::string_view host, std::uint16_t port, Duration timeout = forever);
+
   Socket(Socket&& other) noexcept;
   Socket& operator=(Socket&& other) noexcept;
   Socket(const Socket&) = delete;
@@ -71,6 +76,9 @@ class Socket {
   /// socket's own by default). Throws std::system_error ("connect to 127.0.0.1:9: Connection
   /// refused"), SocketTimeout.
   void connect(const Address& to, Duration timeout = socket_default_timeout);
+  /// Resolves `host` for this socket's family and connects to its addresses in turn, as
+  /// create_connection() does. Throws ResolveError, or the last attempt's error.
+  void connect(std::string_view host, std::uint16_t port, Duration timeout = socket_default_timeout);
   /// bind(2). Throws std::system_error ("bind to 127.0.0.1:80: Permission denied").
   void bind(const Address& local);
   /// listen(2). Throws std::system_error.
