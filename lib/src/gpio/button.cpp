@@ -1,5 +1,7 @@
 #include "pinfiber/gpio/button.hpp"
 
+#include <utility>
+
 #include "pinfiber/core/sleep.hpp"
 #include "pinfiber/gpio/error.hpp"
 
@@ -27,8 +29,10 @@ Button::Button(Chip& chip, unsigned offset, ButtonOptions options)
 }
 
 Button::~Button() {
-  if (hold_ && hold_.fiber() != getcurrent().fiber()) hold_.kill();
+  // The line first: its handler greenlets could otherwise start a new hold timer meanwhile.
   line_.release();
+  GreenletBase hold = std::exchange(hold_, GreenletBase());
+  if (hold && hold.fiber() != getcurrent().fiber()) hold.kill();
 }
 
 bool Button::is_pressed() const { return line_.get(); }
@@ -52,8 +56,9 @@ void Button::on_event(const EdgeEvent& ev) {
     if (when_pressed_) when_pressed_();
   } else {
     held_ = false;
-    if (hold_ && hold_.fiber() != getcurrent().fiber()) hold_.kill();
-    hold_ = GreenletBase();
+    // A local handle: kill() blocks, and another event may replace hold_ meanwhile.
+    GreenletBase hold = std::exchange(hold_, GreenletBase());
+    if (hold && hold.fiber() != getcurrent().fiber()) hold.kill();
     if (when_released_) when_released_();
   }
 }
