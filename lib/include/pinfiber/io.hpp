@@ -6,3 +6,5 @@
 #include "pinfiber/io/socket.hpp"
 #include "pinfiber/io/stream_server.hpp"
 #include "pinfiber/io/resolver.hpp"
+#include "pinfiber/io/signal.hpp"
+#include "pinfiber/io/thread_pool.hpp"

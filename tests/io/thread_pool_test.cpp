@@ -1,0 +1,77 @@
+// ThreadPool: blocking work on threads, results and exceptions back in the greenlet, the hub
+// responsive meanwhile. Real clock: the workers sleep for real.
+
+#include <atomic>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "io/io_fixture.hpp"
+
+using namespace std::chrono_literals;
+
+class ThreadPoolTest : public RealIoTest {};
+
+TEST_F(ThreadPoolTest, ReturnsTheValueAndKeepsTheHubRunning) {
+  pinfiber::ThreadPool pool(2);
+  int ticks = 0;
+  auto ticker = pinfiber::spawn([&] {
+    for (;;) {
+      pinfiber::sleep(10ms);
+      ++ticks;
+    }
+  });
+  const int v = pool.run([] {
+    std::this_thread::sleep_for(200ms);  // blocks the worker, not the hub
+    return 42;
+  });
+  EXPECT_EQ(v, 42);
+  EXPECT_GE(ticks, 10);
+  ticker.kill();
+}
+
+TEST_F(ThreadPoolTest, ExceptionsComeBack) {
+  pinfiber::ThreadPool pool(1);
+  EXPECT_THROW(pool.run([]() -> int { throw std::runtime_error("db down"); }), std::runtime_error);
+  pool.run([] {});  // void works too
+}
+
+TEST_F(ThreadPoolTest, WorkersAreBounded) {
+  pinfiber::ThreadPool pool(2);
+  std::atomic<int> running{0}, peak{0};
+  std::vector<pinfiber::Greenlet<void>> calls;
+  for (int i = 0; i < 6; ++i) {
+    calls.push_back(pinfiber::spawn([&] {
+      pool.run([&] {
+        int now = ++running;
+        int p = peak.load();
+        while (now > p && !peak.compare_exchange_weak(p, now)) {
+        }
+        std::this_thread::sleep_for(30ms);
+        --running;
+      });
+    }));
+  }
+  const auto t0 = pinfiber::Clock::now();
+  pinfiber::joinall(calls);
+  EXPECT_EQ(peak.load(), 2);
+  EXPECT_GE(pinfiber::Clock::now() - t0, 90ms);  // three rounds of two
+}
+
+TEST_F(ThreadPoolTest, AKilledCallerDropsTheResult) {
+  pinfiber::ThreadPool pool(1);
+  std::atomic<bool> finished{false};
+  auto caller = pinfiber::spawn([&] {
+    return pool.run([&] {
+      std::this_thread::sleep_for(50ms);
+      finished = true;
+      return 1;
+    });
+  });
+  pinfiber::sleep(10ms);
+  caller.kill();
+  EXPECT_TRUE(caller.ready());
+  // The call still completes on its thread; its late wake-up finds nobody waiting.
+  EXPECT_EQ(pool.run([] { return 2; }), 2);
+  EXPECT_TRUE(finished.load());
+}
