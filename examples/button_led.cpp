@@ -1,0 +1,127 @@
+// Story 10: a button on BCM GPIO 4 and an LED on BCM GPIO 17. A rising edge turns the LED on, a
+// falling edge turns it off; one line has both handlers (which RPi.GPIO refuses). In the same hub:
+// a TCP status port (connect and read the press count and LED state) and a heartbeat timer.
+//
+// On a Raspberry Pi it uses the real chip and runs until SIGINT/SIGTERM. On a PC (no /dev/gpiochip*)
+// it runs on the mock board, where a scripted finger presses the (bouncing) button three times,
+// reads the status port, and the demo exits; --forever keeps the finger pressing until a signal.
+// Either way the LED ends off and the pins are released.
+//
+//   button_led [--forever] [--port N]        (status port: N, default 0 = any free one, on stderr)
+
+#include <signal.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "pinfiber/pinfiber.hpp"
+
+using namespace std::chrono_literals;
+namespace gpio = pinfiber::gpio;
+
+namespace {
+
+constexpr unsigned kButton = 4;  // BCM 4, physical pin 7: the button to 3V3
+constexpr unsigned kLed = 17;    // BCM 17, physical pin 11: the LED (through a resistor) to ground
+
+void say(const std::string& line) {
+  std::fputs((line + "\n").c_str(), stdout);
+  std::fflush(stdout);
+}
+
+// The finger: presses with contact bounce, holds, releases (bouncing too).
+void press_once(gpio::MockPin& pin, unsigned n) {
+  say("finger: press " + std::to_string(n));
+  pin.bounce(true, 3, 1ms);
+  pinfiber::sleep(300ms);
+  say("finger: release " + std::to_string(n));
+  pin.bounce(false, 2, 1ms);
+  pin.release_drive();
+}
+
+std::string ask_status(std::uint16_t port) {
+  auto s = pinfiber::Socket::tcp();
+  s.connect(pinfiber::Address::parse("127.0.0.1", port), 2s);
+  std::string reply;
+  char buf[128];
+  while (std::size_t n = s.recv(buf, sizeof buf)) reply.append(buf, n);
+  while (!reply.empty() && reply.back() == '\n') reply.pop_back();
+  return reply;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool forever = false;
+  std::uint16_t port = 0;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--forever") == 0) {
+      forever = true;
+    } else if (std::strcmp(argv[i], "--port") == 0 && i + 1 < argc) {
+      port = static_cast<std::uint16_t>(std::atoi(argv[++i]));
+    } else {
+      std::fprintf(stderr, "usage: %s [--forever] [--port N]\n", argv[0]);
+      return 2;
+    }
+  }
+
+  gpio::Backend& backend = gpio::default_backend();  // PINFIBER_GPIO=mock|gpiod to choose
+  auto* mock = dynamic_cast<gpio::MockBackend*>(&backend);
+  gpio::Chip chip = gpio::Chip::default_chip();
+  say("button_led: button on BCM " + std::to_string(kButton) + ", LED on BCM " + std::to_string(kLed) + ", " +
+      chip.name() + " '" + chip.label() + "' (" + std::string(backend.name()) + ")");
+
+  std::uint64_t presses = 0;
+  gpio::Led led(chip, kLed);
+  // Wired to 3V3, so pulled down: pressed = high = rising edge. 20 ms of debounce.
+  auto button = chip.request_input(kButton, {.edge = gpio::Edge::both, .bias = gpio::Bias::pull_down,
+                                             .debounce = 20ms, .consumer = "button_led"});
+  button.on_rising([&](const gpio::EdgeEvent&) {
+    ++presses;
+    led.on();
+    say("LED on (press " + std::to_string(presses) + ")");
+  });
+  button.on_falling([&](const gpio::EdgeEvent&) {
+    led.off();
+    say("LED off");
+  });
+
+  pinfiber::StreamServer status(pinfiber::Address::parse("127.0.0.1", port), [&](pinfiber::Socket& c, const pinfiber::Address&) {
+    c.send_all("presses=" + std::to_string(presses) + " led=" + (led.is_lit() ? "on" : "off") + "\n");
+  });
+  status.start();
+  std::fprintf(stderr, "button_led: status on tcp %s\n", status.address().to_string().c_str());
+
+  auto heartbeat = pinfiber::spawn([&] {
+    for (int n = 1;; ++n) {
+      pinfiber::sleep(1s);
+      say("heartbeat " + std::to_string(n) + ": " + std::to_string(presses) + " presses, LED " + (led.is_lit() ? "on" : "off"));
+    }
+  });
+
+  pinfiber::SignalHandler on_int(SIGINT, pinfiber::shutdown);
+  pinfiber::SignalHandler on_term(SIGTERM, pinfiber::shutdown);
+  try {
+    if (mock) {
+      gpio::MockPin& pin = mock->chip(0).pin(kButton);
+      for (unsigned n = 1; forever || n <= 3; ++n) {
+        pinfiber::sleep(1500ms);
+        press_once(pin, n);
+      }
+      pinfiber::sleep(500ms);
+      say("status port says: " + ask_status(status.address().port()));
+    } else {
+      pinfiber::sleep(pinfiber::forever);  // until SIGINT / SIGTERM
+    }
+  } catch (const pinfiber::GreenletExit&) {
+    say("signal: stopping");
+  }
+  heartbeat.kill();
+  status.stop(1s);
+  button.release();
+  led.off();
+  say("LED off, pins released, bye");
+  return 0;
+}
