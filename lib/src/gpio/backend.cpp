@@ -2,6 +2,7 @@
 
 #include "pinfiber/gpio/backend.hpp"
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -32,6 +33,10 @@ std::unique_ptr<ChipBackend> Backend::open_by_label(std::string_view label) {
     if (chip->info().label == label) return chip;
   }
   return nullptr;
+}
+
+namespace detail {
+extern std::atomic<unsigned> default_backend_generation;  // chip.cpp
 }
 
 namespace {
@@ -65,11 +70,13 @@ Backend& default_backend() {
 }
 
 void set_default_backend(Backend* backend) {
+  ++detail::default_backend_generation;
   chosen = backend;
   if (!backend) owned.reset();
 }
 
 void use_backend(std::string_view name) {
+  ++detail::default_backend_generation;
   owned = make_backend(name);
   chosen = owned.get();
 }

@@ -3,6 +3,7 @@
 #include "pinfiber/gpio/chip.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <charconv>
@@ -86,8 +87,17 @@ Chip::Chip(const Board& board, Backend& backend) {
   state_->board = &board;
 }
 
+namespace detail {
+// Bumped whenever the default backend changes, so a default chip opened from the previous backend
+// (which may since have been destroyed) is never handed out again.
+std::atomic<unsigned> default_backend_generation{0};
+}  // namespace detail
+
 Chip Chip::default_chip() {
   thread_local std::optional<Chip> chip;
+  thread_local unsigned generation = 0;
+  const unsigned now = detail::default_backend_generation.load();
+  if (chip && generation != now) chip.reset();
   if (!chip) {
     Backend& backend = default_backend();
     if (const Board* b = detect_board()) {
@@ -97,6 +107,7 @@ Chip Chip::default_chip() {
     } else {
       chip.emplace("gpiochip0", backend);
     }
+    generation = now;
   }
   return *chip;
 }

@@ -34,7 +34,8 @@ class Chip {
   explicit Chip(const Board& board, Backend& backend = default_backend());
 
   /// The chip of the default board: the detected Raspberry Pi's header chip, else gpiochip0; on the
-  /// mock, its Pi Zero W chip. Opened once per thread and shared.
+  /// mock, its Pi Zero W chip. Opened once per thread and shared; opened afresh after the default
+  /// backend changes (set_default_backend, use_backend).
   static Chip default_chip();
 
   const std::string& name() const;
