@@ -26,7 +26,7 @@ ensure_packages() {
 
 # What building the library needs, and what its tests, examples and benchmarks need on top.
 PINFIBER_BUILD_PACKAGES=(g++ cmake ninja-build pkg-config libev-dev libboost-context-dev libgpiod-dev libc-ares-dev)
-PINFIBER_TEST_PACKAGES=(googletest libgtest-dev libgmock-dev valgrind)
+PINFIBER_TEST_PACKAGES=(googletest libgtest-dev libgmock-dev valgrind dnsmasq)
 PINFIBER_BENCH_PACKAGES=(libbenchmark-dev libboost-fiber-dev python3-gevent)
 
 # Cross-compiling (scripts/cross, scripts/sysroot). The target's libraries, downloaded for the target

@@ -158,7 +158,8 @@ std::vector<Address> Resolver::resolve(std::string_view host, std::uint16_t port
   hints.ai_socktype = SOCK_STREAM;  // one entry per address instead of one per socket type
   hints.ai_flags = ARES_AI_NUMERICSERV;
   const std::string service = std::to_string(port);
-  ares_getaddrinfo(s_->channel, name.c_str(), service.c_str(), &hints, &on_addrinfo, q);  // may answer at once
+  // c-ares 1.18 rejects the service "0" (ARES_ESERVICE); without a service the port is 0 anyway.
+  ares_getaddrinfo(s_->channel, name.c_str(), port ? service.c_str() : nullptr, &hints, &on_addrinfo, q);  // may answer at once
   s_->rearm_timer();
   try {
     while (!q->done) {

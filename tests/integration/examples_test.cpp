@@ -1,0 +1,132 @@
+// The network examples, run as programs (found beside this test in <build>/examples/) against real
+// peers on loopback: resolve (story 2) against a dnsmasq the test starts, and echo.
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "io/io_fixture.hpp"
+
+extern char** environ;
+
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string example_path(const char* name) {
+  char self[PATH_MAX] = {};
+  if (::readlink("/proc/self/exe", self, sizeof self - 1) <= 0) return {};
+  std::string dir(self);
+  dir.resize(dir.rfind('/'));
+  std::string path = dir + "/../examples/" + name;
+  return ::access(path.c_str(), X_OK) == 0 ? path : std::string();
+}
+
+// A child process whose stdout we read through a pipe; killed and reaped by the destructor.
+struct Child {
+  pid_t pid = -1;
+  int out = -1;
+  explicit Child(const std::vector<std::string>& argv) {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) return;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    if (::posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ) != 0) pid = -1;
+    posix_spawn_file_actions_destroy(&fa);
+    ::close(fds[1]);
+    out = fds[0];
+  }
+  // Everything the child writes until it exits (blocking: the child's life is short).
+  std::string read_all() const {
+    std::string s;
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::read(out, buf, sizeof buf)) > 0) s.append(buf, static_cast<std::size_t>(n));
+    return s;
+  }
+  std::string read_line() const {
+    std::string s;
+    char c;
+    while (::read(out, &c, 1) == 1 && c != '\n') s += c;
+    return s;
+  }
+  int wait() {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    pid = -1;
+    return status;
+  }
+  ~Child() {
+    if (pid > 0) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);
+    }
+    if (out >= 0) ::close(out);
+  }
+};
+
+std::uint16_t free_udp_port() {
+  auto s = pinfiber::Socket::udp();
+  s.bind(pinfiber::Address::loopback(AF_INET, 0));
+  return s.local_address().port();
+}
+
+}  // namespace
+
+class ExamplesTest : public RealIoTest {};
+
+TEST_F(ExamplesTest, ResolveNamesConcurrentlyAgainstDnsmasq) {
+  const std::string resolve = example_path("resolve");
+  if (resolve.empty()) GTEST_SKIP() << "examples not built";
+  if (::access("/usr/sbin/dnsmasq", X_OK) != 0) GTEST_SKIP() << "dnsmasq missing (scripts/test installs it)";
+  const std::string port = std::to_string(free_udp_port());
+  Child dns({"/usr/sbin/dnsmasq", "--keep-in-foreground", "--no-resolv", "--no-hosts", "--conf-file=/dev/null",
+             "--port=" + port, "--listen-address=127.0.0.1", "--bind-interfaces", "--user=root", "--pid-file=",
+             "--address=/one.test/10.1.0.1", "--address=/two.test/10.1.0.2", "--address=/three.test/10.1.0.3"});
+  ASSERT_GT(dns.pid, 0);
+  // Ready once it answers.
+  pinfiber::Resolver probe({.servers = {"127.0.0.1:" + port}, .try_timeout = 100ms, .tries = 1});
+  bool up = false;
+  for (int i = 0; i < 50 && !up; ++i) {
+    try {
+      up = !probe.resolve("one.test", 0, AF_INET).empty();
+    } catch (const std::exception&) {
+      pinfiber::sleep(100ms);
+    }
+  }
+  ASSERT_TRUE(up) << "dnsmasq did not come up";
+  Child run({resolve, "--server", "127.0.0.1:" + port, "one.test", "two.test", "localhost", "three.test"});
+  EXPECT_EQ(run.read_all(), "one.test: 10.1.0.1\ntwo.test: 10.1.0.2\nlocalhost: 127.0.0.1\nthree.test: 10.1.0.3\n");
+  EXPECT_EQ(run.wait(), 0);
+}
+
+TEST_F(ExamplesTest, EchoServesAndExitsCleanlyOnSigterm) {
+  const std::string echo = example_path("echo");
+  if (echo.empty()) GTEST_SKIP() << "examples not built";
+  Child server({echo, "0"});
+  ASSERT_GT(server.pid, 0);
+  const std::string banner = server.read_line();  // "listening on 127.0.0.1:PORT"
+  ASSERT_EQ(banner.rfind("listening on 127.0.0.1:", 0), 0u) << banner;
+  const auto port = static_cast<std::uint16_t>(std::stoi(banner.substr(banner.rfind(':') + 1)));
+  auto c = pinfiber::Socket::tcp();
+  c.set_timeout(5s);
+  c.connect(pinfiber::Address::loopback(AF_INET, port));
+  c.send_all("hello echo");
+  std::string back(10, '\0');
+  c.recv_exact(back.data(), back.size());
+  EXPECT_EQ(back, "hello echo");
+  ::kill(server.pid, SIGTERM);
+  const int status = server.wait();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+}
