@@ -188,6 +188,12 @@ HubImpl::HubImpl() {
 
 HubImpl::~HubImpl() {
   kill_all_on_exit();
+  // Layer state (io's fd table, ...) goes after the greenlets that used it and before the loop.
+  while (!extensions_.empty()) {
+    Extension e = extensions_.back();
+    extensions_.pop_back();
+    e.destroy(e.object);
+  }
   if (hub_fiber_->stack_) {
     stacks_.release(Stack{hub_fiber_->stack_, hub_fiber_->stack_size_, GuardKind(hub_fiber_->stack_guard_),
                           hub_fiber_->stack_valgrind_id_});
@@ -207,29 +213,49 @@ HubImpl::~HubImpl() {
   tls_hub_ = nullptr;
 }
 
+std::size_t HubImpl::kill_all(Duration timeout) {
+  // Interrupt every one first, so that those still waiting for their first turn are finished
+  // without running, then wait for the others to unwind.
+  std::vector<FiberRef> live;
+  for (ListNode* n = all_.front(); n; n = all_.next_of(n)) {
+    Fiber* f = static_cast<Fiber::OwnedNode*>(n)->owner;
+    if (f != current_) live.emplace_back(f);
+  }
+  const TimePoint deadline = deadline_after(now(), timeout);
+  for (auto& f : live) {
+    f->killed_ = true;
+    interrupt(f.get(), std::make_exception_ptr(GreenletExit()));
+  }
+  try {
+    for (auto& f : live) {
+      while (!f->dead() && f->done_waiters().wait({"greenlet exit (kill_all)", f.get()}, deadline)) {
+      }
+    }
+  } catch (const LoopExit&) {
+    // One swallowed GreenletExit and blocks forever: it is left behind, and counted below.
+  }
+  std::size_t alive = 0;
+  for (auto& f : live) alive += f->dead() ? 0 : 1;
+  return alive;
+}
+
 // Greenlets still alive when their thread ends are killed, so their destructors run; one that
 // refuses to die (swallows GreenletExit and blocks forever) is abandoned when LoopExit says so.
 void HubImpl::kill_all_on_exit() {
   shutting_down_ = true;
   if (current_ != main_) return;  // thread exit from inside a greenlet: nothing safe to do
-  // Interrupt every one first, so that those still waiting for their first turn are finished
-  // without running, then wait for the others to unwind.
-  std::vector<FiberRef> live;
-  for (ListNode* n = all_.front(); n; n = all_.next_of(n)) live.emplace_back(static_cast<Fiber::OwnedNode*>(n)->owner);
-  try {
-    for (auto& f : live) {
-      f->killed_ = true;
-      interrupt(f.get(), std::make_exception_ptr(GreenletExit()));
-    }
-    for (auto& f : live) {
-      while (!f->dead()) f->done_waiters().wait({"greenlet exit at thread end", f.get()});
-    }
-  } catch (...) {
-    // LoopExit: one swallowed GreenletExit and blocks forever; it is abandoned.
-  }
+  kill_all(forever);
   // Drop the run queue's references to greenlets killed before they ran.
   while (pop_ready()) {
   }
+}
+
+void* HubImpl::extension(const void* key, void* (*make)(), void (*destroy)(void*)) {
+  for (auto& e : extensions_) {
+    if (e.key == key) return e.object;
+  }
+  extensions_.push_back({key, make(), destroy});
+  return extensions_.back().object;
 }
 
 // --- run queue and switching ----------------------------------------------------------------------
@@ -296,6 +322,9 @@ void HubImpl::start_context(Fiber* f) {
   if (!next->context_) start_context(next);
   current_ = next;
   next->state_ = FiberState::running;
+  // Relaxed load+store, not an atomic increment: only this thread writes, the monitor only reads.
+  activity_.switches.store(activity_.switches.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  activity_.running.store(next, std::memory_order_relaxed);
   ctx::swap_eh(eh_globals_, prev->eh_, next->eh_);
   const bool prev_dying = prev->state_ == FiberState::dead;
   const void* bottom = next->stack_ ? next->stack_ : next->asan_stack_bottom_;
@@ -496,7 +525,9 @@ void HubImpl::poll(bool may_block) {
     ev_timer_set(&wake_timer_, delay > 0 ? delay : 0.0, 0.0);
     ev_timer_start(loop_, &wake_timer_);
   }
+  activity_.polling.store(true, std::memory_order_relaxed);
   const bool active = ev_run(loop_, EVRUN_ONCE) != 0;
+  activity_.polling.store(false, std::memory_order_relaxed);
   ev_timer_stop(loop_, &wake_timer_);
   fire_due_timers();
   sync_hold_ref();

@@ -28,6 +28,11 @@ void Hub::set_default_stack_size(std::size_t bytes) {
 }
 std::size_t Hub::default_stack_size() const { return impl_->default_stack_size(); }
 std::size_t Hub::greenlet_count() const { return impl_->greenlet_count(); }
+std::size_t Hub::kill_all(Duration timeout) { return impl_->kill_all(timeout); }
+const HubActivity& Hub::activity() const { return impl_->activity(); }
+void* Hub::extension(const void* key, void* (*create)(), void (*destroy)(void*)) {
+  return impl_->extension(key, create, destroy);
+}
 struct ev_loop* Hub::loop() const {
   return impl_->loop();
 }

@@ -92,6 +92,13 @@ class HubImpl {
   void deliver_loop_exit();
   void sync_hold_ref();
   void kill_all_on_exit();
+
+ public:
+  std::size_t kill_all(Duration timeout);
+  void* extension(const void* key, void* (*make)(), void (*destroy)(void*));
+  const HubActivity& activity() const { return activity_; }
+
+ private:
   static void on_async(struct ev_loop*, ev_async*, int);
   static void on_wake_timer(struct ev_loop*, ev_timer*, int) {}
   static void on_delayed_start(TimerNode* n);
@@ -128,6 +135,13 @@ class HubImpl {
   std::uint64_t last_id_ = 0;
   bool shutting_down_ = false;
   void* altstack_ = nullptr;
+  struct Extension {
+    const void* key;
+    void* object;
+    void (*destroy)(void*);
+  };
+  std::vector<Extension> extensions_;
+  HubActivity activity_;
 };
 
 }  // namespace pinfiber::detail

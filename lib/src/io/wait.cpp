@@ -75,9 +75,12 @@ class FdTable {
   std::vector<std::unique_ptr<FdSlot>> slots_;
 };
 
+// Owned by the hub, not a thread_local: greenlets killed when the hub ends still unregister from it,
+// and a thread_local made after the hub would already be gone by then.
 FdTable& table() {
-  thread_local FdTable t;
-  return t;
+  static const char key = 0;
+  return *static_cast<FdTable*>(hub().extension(
+      &key, [] { return static_cast<void*>(new FdTable); }, [](void* t) { delete static_cast<FdTable*>(t); }));
 }
 
 const char* direction_word(int events) { return events == fd_readable ? "readable" : "writable"; }

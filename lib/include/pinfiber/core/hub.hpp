@@ -7,6 +7,7 @@
 //   auto g = pinfiber::spawn([] { pinfiber::sleep(3s); return 42; });
 //   EXPECT_EQ(g.get(), 42);                   // returns at once, and now() is 3 s later
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -21,7 +22,21 @@ namespace pinfiber {
 
 namespace detail {
 class HubImpl;
-}
+class Fiber;
+}  // namespace detail
+
+/// What a blocking monitor on another thread may read of a hub: every field is written only by the
+/// hub's thread, with relaxed atomics (a few nanoseconds per switch).
+struct HubActivity {
+  /// Bumped on every switch between greenlets: if it stands still while `polling` is false, one
+  /// greenlet is keeping the hub from running.
+  std::atomic<std::uint64_t> switches{0};
+  /// True while the hub sleeps in epoll_wait (idle, not blocked).
+  std::atomic<bool> polling{false};
+  /// The greenlet that was switched to last (null before the first switch). Read its name only
+  /// while `switches` stands still: it is then the greenlet that holds the hub.
+  std::atomic<const detail::Fiber*> running{nullptr};
+};
 
 /// Receives an exception that escaped a greenlet: its name and the exception.
 using ExceptionHandler = std::function<void(const std::string& greenlet_name, std::exception_ptr error)>;
@@ -66,6 +81,19 @@ class Hub {
 
   /// Greenlets spawned on this hub that have not finished (the main greenlet not counted).
   std::size_t greenlet_count() const;
+
+  /// Kills every greenlet of this hub but the caller (GreenletExit at each one's blocking point;
+  /// those that never ran never will) and waits up to `timeout` for them to finish. Returns how many
+  /// are still alive then. Blocks the calling greenlet; throws its own interrupts.
+  std::size_t kill_all(Duration timeout = forever);
+
+  /// Read by a blocking monitor on another thread; see HubActivity. Thread-safe.
+  const HubActivity& activity() const;
+
+  /// Per-hub state of another layer (io's fd table, ...): the object registered under `key`, made by
+  /// `create` on first use and handed to `destroy` when the hub ends - after its greenlets were
+  /// killed and before its loop is closed, so state they use outlives them.
+  void* extension(const void* key, void* (*create)(), void (*destroy)(void*));
 
   /// The libev loop, for layers that add their own watchers (io, gpio).
   struct ev_loop* loop() const;
