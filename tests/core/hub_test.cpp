@@ -102,3 +102,86 @@ TEST_F(HubBasics, PostFromManyThreadsRunsEveryCallbackInTheHubThread) {
 }
 
 TEST_F(HubBasics, LoopIsExposedForOtherLayers) { EXPECT_NE(pinfiber::hub().loop(), nullptr); }
+
+TEST_F(HubBasics, KillAllKillsEveryOtherGreenletAndRunsDestructors) {
+  int destroyed = 0;
+  struct Count {
+    int* n;
+    ~Count() { ++*n; }
+  };
+  bool unstarted_ran = false;
+  for (int i = 0; i < 3; ++i) {
+    spawn([&] {
+      Count c{&destroyed};
+      pinfiber::sleep(1h);
+    });
+  }
+  pinfiber::sleep(0);
+  spawn([&] { unstarted_ran = true; });
+  EXPECT_EQ(pinfiber::hub().kill_all(), 0u);
+  EXPECT_EQ(destroyed, 3);
+  EXPECT_FALSE(unstarted_ran);
+  EXPECT_EQ(pinfiber::hub().greenlet_count(), 0u);
+}
+
+TEST_F(HubBasics, KillAllFromAGreenletSparesTheCallerAndHonoursTimeout) {
+  auto stubborn = spawn([] {
+    try {
+      pinfiber::sleep(1h);
+    } catch (const pinfiber::GreenletExit&) {
+      pinfiber::sleep(10s);  // takes its time to die
+    }
+  });
+  auto killer = spawn([] { return pinfiber::hub().kill_all(2s); });
+  EXPECT_EQ(killer.get(), 1u);  // the stubborn one was still unwinding after 2 s
+  EXPECT_EQ(elapsed(), 2s);
+  EXPECT_TRUE(killer.successful());
+  stubborn.join();
+  EXPECT_EQ(elapsed(), 10s);
+}
+
+TEST_F(HubBasics, ExtensionIsMadeOnceAndOutlivesTheGreenletsAtThreadExit) {
+  static const char key = 0;
+  struct State {
+    bool* destroyed;
+    int uses = 0;
+  };
+  static bool state_destroyed;
+  static bool state_alive_in_destructor;
+  state_destroyed = false;
+  state_alive_in_destructor = false;
+  auto get_state = [] {
+    return static_cast<State*>(pinfiber::hub().extension(
+        &key, [] { return static_cast<void*>(new State{&state_destroyed}); },
+        [](void* s) {
+          *static_cast<State*>(s)->destroyed = true;
+          delete static_cast<State*>(s);
+        }));
+  };
+  std::thread t([&] {
+    get_state()->uses++;
+    EXPECT_EQ(get_state()->uses, 1);  // the same object the second time
+    struct UsesStateWhenKilled {
+      decltype(get_state) get;
+      ~UsesStateWhenKilled() { state_alive_in_destructor = !state_destroyed && get()->uses == 1; }
+    };
+    spawn([&] {
+      UsesStateWhenKilled u{get_state};
+      pinfiber::sleep(1h);
+    });
+    pinfiber::sleep(0);
+  });
+  t.join();
+  EXPECT_TRUE(state_alive_in_destructor);
+  EXPECT_TRUE(state_destroyed);
+}
+
+TEST_F(HubBasics, ActivityCountsSwitches) {
+  const auto& activity = pinfiber::hub().activity();
+  const auto before = activity.switches.load();
+  auto g = spawn([] { pinfiber::sleep(0); });
+  g.join();
+  EXPECT_EQ(activity.switches.load() - before, 2u);  // into g, and back when it ends (its yield finds only itself)
+  EXPECT_FALSE(activity.polling.load());
+  EXPECT_EQ(activity.running.load(), pinfiber::getcurrent().fiber());
+}
