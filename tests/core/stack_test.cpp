@@ -1,6 +1,7 @@
 // Stacks: per-spawn sizes, 100,000 parked greenlets within the default vm.max_map_count, and an
 // overflow that names its greenlet instead of corrupting memory.
 
+#include <unistd.h>
 #include <cstdint>
 #include <fstream>
 #include <string>
@@ -72,4 +73,32 @@ TEST_F(StacksDeathTest, OverflowNamesTheGreenlet) {
         g.join();
       },
       "stack overflow in greenlet 'bottomless'");
+}
+
+namespace {
+long resident_kib() {
+  std::ifstream statm("/proc/self/statm");
+  long size = 0, resident = 0;
+  statm >> size >> resident;
+  return resident * (::sysconf(_SC_PAGESIZE) / 1024);
+}
+}  // namespace
+
+// Finished greenlets' stacks beyond the hot set give their pages back when the hub next sleeps.
+TEST_F(Stacks, IdleHubGivesColdStacksPagesBack) {
+  constexpr int kCount = 1000;
+  std::vector<pinfiber::Greenlet<void>> gs;
+  for (int i = 0; i < kCount; ++i) {
+    gs.push_back(pinfiber::spawn_with({.stack_size = 64 * 1024}, [] {
+      volatile char touched[32 * 1024];
+      for (std::size_t j = 0; j < sizeof touched; j += 512) touched[j] = 1;
+      pinfiber::sleep(0);
+    }));
+  }
+  pinfiber::joinall(gs);
+  const long finished = resident_kib();
+  pinfiber::hub().resume_clock();
+  pinfiber::sleep(1ms);  // the hub sleeps in epoll_wait, trimming first
+  const long trimmed = resident_kib();
+  EXPECT_GT(finished - trimmed, 20 * 1024) << "finished: " << finished << " KiB, after trim: " << trimmed << " KiB";
 }

@@ -525,6 +525,7 @@ void HubImpl::poll(bool may_block) {
     ev_timer_set(&wake_timer_, delay > 0 ? delay : 0.0, 0.0);
     ev_timer_start(loop_, &wake_timer_);
   }
+  stacks_.trim();  // about to sleep: a good moment to give idle stacks' pages back
   activity_.polling.store(true, std::memory_order_relaxed);
   const bool active = ev_run(loop_, EVRUN_ONCE) != 0;
   activity_.polling.store(false, std::memory_order_relaxed);

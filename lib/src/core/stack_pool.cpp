@@ -107,17 +107,27 @@ Stack StackPool::acquire(std::size_t size) {
   if (list.empty()) add_slab(size);
   Stack s = list.back();
   list.pop_back();
+  if (auto t = trimmed_.find(size); t != trimmed_.end() && t->second > list.size()) t->second = list.size();
   if (s.guard == GuardKind::canary) std::memcpy(s.base, &kCanary, sizeof kCanary);
   return s;
 }
 
 void StackPool::release(const Stack& s) {
-  auto& list = free_[s.size];
-  if (list.size() >= kHotStacks) {
-    // Give the pages back; the guard page itself is left alone so the guard stays in place.
-    ::madvise(s.base, s.size, MADV_DONTNEED);
+  // Beyond the hot set the pages go back to the kernel - but later, in trim(), when the hub is about
+  // to sleep: a madvise costs about as much as ten spawns, and thousands of greenlets often finish
+  // together.
+  free_[s.size].push_back(s);
+}
+
+void StackPool::trim() {
+  // Each free list is used from its back (LIFO), so its front is the cold part: entries below
+  // trimmed_[size] were already given back, and stay free until the list shrinks past them.
+  for (auto& [size, list] : free_) {
+    std::size_t& done = trimmed_[size];
+    if (done > list.size()) done = list.size();
+    const std::size_t cold_end = list.size() > kHotStacks ? list.size() - kHotStacks : 0;
+    for (; done < cold_end; ++done) ::madvise(list[done].base, list[done].size, MADV_DONTNEED);
   }
-  list.push_back(s);
 }
 
 bool StackPool::in_guard(const Stack& s, const void* addr) {

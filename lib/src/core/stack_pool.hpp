@@ -32,8 +32,12 @@ class StackPool {
 
   /// A stack of `size` bytes (a page multiple). Throws std::system_error when memory or mappings run out.
   Stack acquire(std::size_t size);
-  /// Returns a stack to the pool; beyond a small hot set its pages are given back to the kernel.
+  /// Returns a stack to the pool; beyond a small hot set its pages are given back to the kernel at
+  /// the next trim().
   void release(const Stack& s);
+  /// Gives the pages of the free stacks beyond the hot set back to the kernel. The hub calls it
+  /// before it sleeps; a stack reused before then simply keeps its pages.
+  void trim();
 
   /// True if `addr` lies in the guard page below `s`.
   static bool in_guard(const Stack& s, const void* addr);
@@ -47,6 +51,7 @@ class StackPool {
   std::unordered_map<std::size_t, std::vector<Stack>> free_;
   std::vector<std::pair<void*, std::size_t>> slabs_;
   std::vector<unsigned> valgrind_ids_;
+  std::unordered_map<std::size_t, std::size_t> trimmed_;  // per size: free_ entries [0, n) given back
   bool madvise_guard_ok_ = true;
   bool madvise_guard_checked_ = false;
   std::size_t mprotect_budget_ = 0;
