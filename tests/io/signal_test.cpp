@@ -1,6 +1,9 @@
 // Signals through the hub: handlers run in greenlets; shutdown() ends main's blocking call.
 
 #include <signal.h>
+#include <sys/socket.h>
+
+#include <pinfiber/sync.hpp>
 
 #include "io/io_fixture.hpp"
 
@@ -30,7 +33,7 @@ TEST_F(SignalTest, AnInstalledHandlerDoesNotKeepTheHubAlive) {
   stuck.kill();
 }
 
-TEST_F(SignalTest, ShutdownRaisesGreenletExitInMain) {
+TEST_F(SignalTest, ShutdownRaisesGreenletExitInMainAfterTheOthersAreGone) {
   pinfiber::SignalHandler h(SIGUSR1, pinfiber::shutdown);
   auto sender = pinfiber::spawn([] {
     pinfiber::sleep(1s);
@@ -43,4 +46,94 @@ TEST_F(SignalTest, ShutdownRaisesGreenletExitInMain) {
 
 TEST_F(SignalTest, InvalidSignalIsAnError) {
   EXPECT_THROW(pinfiber::SignalHandler(0, [] {}), pinfiber::Error);
+}
+
+namespace {
+// Counts destructors that ran, so a test can tell a greenlet unwound rather than vanished.
+struct Unwound {
+  int& count;
+  ~Unwound() { ++count; }
+};
+}  // namespace
+
+TEST_F(SignalTest, ShutdownKillsEveryGreenletWhereverItBlocksThenMainReturns) {
+  pinfiber::SignalHandler h(SIGTERM, pinfiber::shutdown);
+  int sv[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+  auto reader_end = pinfiber::Socket::adopt(sv[0]);
+  auto silent_peer = pinfiber::Socket::adopt(sv[1]);
+  pinfiber::Queue<int> empty;
+  int unwound = 0;
+  std::vector<pinfiber::GreenletBase> blocked;
+  blocked.push_back(pinfiber::spawn([&] {
+    Unwound u{unwound};
+    pinfiber::sleep(24h);
+  }));
+  blocked.push_back(pinfiber::spawn([&] {
+    Unwound u{unwound};
+    char c;
+    reader_end.recv(&c, 1);  // the peer never writes
+  }));
+  blocked.push_back(pinfiber::spawn([&] {
+    Unwound u{unwound};
+    empty.get();
+  }));
+  blocked.push_back(pinfiber::spawn_later(1h, [&] { ++unwound; }));  // never starts, never runs
+  bool all_unwound_before_main = false;
+  auto sender = pinfiber::spawn([&] {
+    pinfiber::sleep(1s);
+    ::raise(SIGTERM);
+  });
+  try {
+    pinfiber::sleep(1h);
+    ADD_FAILURE() << "main's sleep was not interrupted";
+  } catch (const pinfiber::GreenletExit&) {
+    all_unwound_before_main = unwound == 3;
+  }
+  EXPECT_TRUE(all_unwound_before_main) << "main was interrupted before the others had unwound";
+  EXPECT_EQ(elapsed(), 1s);  // nothing waited on a timer: the kills are immediate
+  for (const auto& g : blocked) {
+    EXPECT_TRUE(g.ready());
+    EXPECT_FALSE(g.successful());
+  }
+  EXPECT_TRUE(sender.ready());
+  EXPECT_EQ(pinfiber::hub().greenlet_count(), 0u);
+}
+
+TEST_F(SignalTest, ShutdownInterruptsMainWithinTheGraceEvenIfAGreenletRefusesToDie) {
+  testing::internal::CaptureStderr();
+  int lives = 2;
+  auto stubborn = pinfiber::spawn([&] {
+    while (lives > 0) {
+      try {
+        pinfiber::sleep(24h);
+      } catch (const pinfiber::GreenletExit&) {
+        --lives;  // swallows the first kill (bad manners, but it happens)
+      }
+    }
+  });
+  pinfiber::spawn([] { pinfiber::shutdown_within(3s); });
+  EXPECT_THROW(pinfiber::sleep(1h), pinfiber::GreenletExit);
+  EXPECT_EQ(elapsed(), 3s);
+  EXPECT_EQ(testing::internal::GetCapturedStderr(),
+            "pinfiber: shutdown: 1 greenlet still alive 3000 ms after GreenletExit\n");
+  EXPECT_FALSE(stubborn.ready());
+  stubborn.kill();
+  EXPECT_TRUE(stubborn.ready());
+}
+
+TEST_F(SignalTest, ShutdownCalledFromMainInterruptsItsNextBlockingCall) {
+  int unwound = 0;
+  auto g = pinfiber::spawn([&] {
+    Unwound u{unwound};
+    pinfiber::sleep(24h);
+  });
+  pinfiber::shutdown();
+  pinfiber::shutdown();  // a second request while one is in flight changes nothing
+  EXPECT_THROW(g.join(), pinfiber::GreenletExit);
+  EXPECT_EQ(unwound, 1);
+  EXPECT_TRUE(g.ready());
+  // The request is over: the next blocking call of main is not interrupted.
+  pinfiber::sleep(1s);
+  EXPECT_EQ(elapsed(), 1s);
 }

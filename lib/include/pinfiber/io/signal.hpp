@@ -2,7 +2,10 @@
 // Unix signals delivered through the hub: the handler runs in a greenlet, so it may block, print,
 // or stop servers, unlike a C signal handler.
 
+#include <chrono>
 #include <functional>
+
+#include "pinfiber/core/clock.hpp"
 
 namespace pinfiber {
 
@@ -13,7 +16,7 @@ namespace pinfiber {
 ///
 ///   pinfiber::SignalHandler on_term(SIGTERM, pinfiber::shutdown);
 ///   try { server.serve_forever(); } catch (const pinfiber::GreenletExit&) {}   // main returns
-///   // at exit the hub kills every greenlet left; their destructors run
+///   // by then every other greenlet was killed and its destructors ran
 class SignalHandler {
  public:
   /// Installs the handler. Never blocks. Throws Error for an invalid signal number.
@@ -28,11 +31,20 @@ class SignalHandler {
   Impl* impl_;
 };
 
-/// Stops the program cooperatively: raises GreenletExit in the main greenlet at its blocking point
-/// (so main's blocking call throws it: catch it there and return). When main returns, the hub,
-/// at thread exit, kills every remaining greenlet with GreenletExit and waits for them to unwind
-/// (destructors run, sockets close). Safe to call from any greenlet of the main thread's hub, and
-/// from a SignalHandler. Never blocks.
+/// How long shutdown() waits for the killed greenlets to unwind before it interrupts main anyway.
+inline constexpr Duration shutdown_grace = std::chrono::seconds(5);
+
+/// Stops the program cooperatively (story 8, gevent's `signal(SIGQUIT, gevent.kill...)` idiom):
+/// a greenlet named "shutdown" kills every other greenlet of the calling thread's hub with
+/// GreenletExit (Hub::kill_all; their destructors run, sockets close, queue getters and sleepers
+/// unwind), waits up to `shutdown_grace` for them, then raises GreenletExit in the main greenlet at
+/// its blocking point, so main's blocking call throws it: catch it there and return. Greenlets that
+/// swallowed GreenletExit and are still alive after the grace period are named in one line on stderr;
+/// main is interrupted all the same, so main returns within a bounded time. A second call while one
+/// is in flight does nothing. Never blocks; callable from any greenlet (a SignalHandler's included)
+/// or from main, which then gets GreenletExit at its next blocking call.
 void shutdown();
+/// shutdown() with its own grace period.
+void shutdown_within(Duration grace);
 
 }  // namespace pinfiber
