@@ -2,6 +2,8 @@
 
 #include "pinfiber/gpio/chip.hpp"
 
+#include <memory>
+
 #include <algorithm>
 #include <atomic>
 #include <cctype>
@@ -94,18 +96,20 @@ std::atomic<unsigned> default_backend_generation{0};
 }  // namespace detail
 
 Chip Chip::default_chip() {
-  thread_local std::optional<Chip> chip;
+  // A unique_ptr rather than an optional: g++ 12 at -O3 warns (wrongly) that the optional's Chip may
+  // be used uninitialized.
+  thread_local std::unique_ptr<Chip> chip;
   thread_local unsigned generation = 0;
   const unsigned now = detail::default_backend_generation.load();
   if (chip && generation != now) chip.reset();
   if (!chip) {
     Backend& backend = default_backend();
     if (const Board* b = detect_board()) {
-      chip.emplace(*b, backend);
+      chip = std::make_unique<Chip>(*b, backend);
     } else if (backend.name() == "mock") {
-      chip.emplace(boards::raspberry_pi_zero_w(), backend);
+      chip = std::make_unique<Chip>(boards::raspberry_pi_zero_w(), backend);
     } else {
-      chip.emplace("gpiochip0", backend);
+      chip = std::make_unique<Chip>("gpiochip0", backend);
     }
     generation = now;
   }
