@@ -8,3 +8,4 @@
 #include "pinfiber/io/resolver.hpp"
 #include "pinfiber/io/signal.hpp"
 #include "pinfiber/io/thread_pool.hpp"
+#include "pinfiber/io/monitor.hpp"

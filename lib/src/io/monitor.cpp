@@ -1,0 +1,107 @@
+#include "pinfiber/io/monitor.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+#include "pinfiber/core/detail/fiber.hpp"
+#include "pinfiber/core/errors.hpp"
+#include "pinfiber/core/hub.hpp"
+
+namespace pinfiber {
+
+namespace {
+
+void report_to_stderr(const BlockingReport& r) {
+  std::fprintf(stderr, "pinfiber: greenlet '%s' blocked the hub for %lld ms\n", r.greenlet.c_str(),
+               static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(r.blocked_for).count()));
+}
+
+}  // namespace
+
+struct BlockingMonitor::Impl {
+  const HubActivity& activity;
+  Duration threshold;
+  BlockingReportFn report;
+  std::atomic<std::uint64_t> incidents{0};
+  std::mutex mutex;
+  std::condition_variable wake;
+  bool stop = false;
+  std::thread thread;
+
+  Impl(const HubActivity& a, Duration t, BlockingReportFn r) : activity(a), threshold(t), report(std::move(r)) {}
+
+  void run() {
+    using steady = std::chrono::steady_clock;
+    // The sampling period bounds how late an incident is noticed and how long the destructor
+    // waits; a quarter of the threshold notices one at most 25% late.
+    const auto period = std::chrono::duration_cast<steady::duration>(threshold / 4);
+    std::uint64_t last_switches = activity.switches.load(std::memory_order_relaxed);
+    steady::time_point still_since = steady::now();
+    std::string culprit;  // named once the threshold is crossed: the incident in progress
+    std::unique_lock lock(mutex);
+    for (;;) {
+      const bool stopping = wake.wait_for(lock, period, [this] { return stop; });
+      const auto now = steady::now();
+      const std::uint64_t switches = activity.switches.load(std::memory_order_relaxed);
+      const bool idle = activity.polling.load(std::memory_order_relaxed);
+      if (switches != last_switches || idle) {
+        // The hub moved (or sleeps in epoll_wait): whatever held it has let go.
+        if (!culprit.empty()) finish(culprit, now - still_since);
+        last_switches = switches;
+        still_since = now;
+      } else if (culprit.empty() && now - still_since > threshold) {
+        culprit = name_of_running(switches);
+      }
+      if (stopping) {
+        if (!culprit.empty()) finish(culprit, now - still_since);
+        return;
+      }
+    }
+  }
+
+  // The running greenlet can be read only while no switch happens: a switch may end it and free
+  // it. So: read the pointer and copy the name between two equal readings of the switch count.
+  // (A hub blocked for a whole threshold is not about to switch within the microsecond this takes.)
+  std::string name_of_running(std::uint64_t switches) const {
+    const detail::Fiber* f = activity.running.load(std::memory_order_acquire);
+    if (!f) return {};
+    std::string name = f->name();
+    if (activity.switches.load(std::memory_order_acquire) != switches) return {};
+    return name;
+  }
+
+  void finish(std::string& culprit, std::chrono::steady_clock::duration held) {
+    incidents.fetch_add(1, std::memory_order_relaxed);
+    BlockingReport r{std::move(culprit), std::chrono::duration_cast<Duration>(held)};
+    culprit.clear();
+    try {
+      (report ? report : report_to_stderr)(r);
+    } catch (...) {
+      // A report function that throws must not end the monitor thread (std::terminate).
+    }
+  }
+};
+
+BlockingMonitor::BlockingMonitor(Duration threshold, BlockingReportFn report) {
+  if (threshold < std::chrono::milliseconds(1)) throw Error("start a blocking monitor: threshold below 1 ms");
+  impl_ = std::make_unique<Impl>(hub().activity(), threshold, std::move(report));
+  impl_->thread = std::thread([impl = impl_.get()] { impl->run(); });
+}
+
+BlockingMonitor::~BlockingMonitor() {
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->stop = true;
+  }
+  impl_->wake.notify_one();
+  impl_->thread.join();
+}
+
+std::uint64_t BlockingMonitor::incidents() const { return impl_->incidents.load(std::memory_order_relaxed); }
+Duration BlockingMonitor::threshold() const { return impl_->threshold; }
+
+}  // namespace pinfiber
