@@ -78,6 +78,17 @@ void GreenletBase::link_exception(std::function<void(const GreenletBase&)> fn) c
   });
 }
 
+bool is_greenlet_exit(const std::exception_ptr& e) {
+  if (!e) return false;
+  try {
+    std::rethrow_exception(e);
+  } catch (const GreenletExit&) {
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
 GreenletBase getcurrent() { return GreenletBase(detail::current_fiber()); }
 
 namespace {
@@ -97,16 +108,7 @@ struct JoinWaiter : detail::Waiter {
   }
 };
 
-bool failed_with_error(const detail::Fiber* f) {
-  if (!f->error()) return false;
-  try {
-    std::rethrow_exception(f->error());
-  } catch (const GreenletExit&) {
-    return false;
-  } catch (...) {
-    return true;
-  }
-}
+bool failed_with_error(const detail::Fiber* f) { return f->error() && !is_greenlet_exit(f->error()); }
 
 }  // namespace
 

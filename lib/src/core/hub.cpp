@@ -71,15 +71,6 @@ std::string exception_description(const std::exception_ptr& e) {
   }
 }
 
-bool is_greenlet_exit(const std::exception_ptr& e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const GreenletExit&) {
-    return true;
-  } catch (...) {
-    return false;
-  }
-}
 
 // --- stack overflow reporting -------------------------------------------------------------------
 

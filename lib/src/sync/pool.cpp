@@ -67,17 +67,6 @@ std::vector<GreenletBase> Group::greenlets() const {
   return out;
 }
 
-namespace {
-bool is_greenlet_exit(const std::exception_ptr& e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const GreenletExit&) {
-    return true;
-  } catch (...) {
-    return false;
-  }
-}
-}  // namespace
 
 bool Group::join(Duration timeout, bool raise_error) {
   std::vector<GreenletBase> watched;

@@ -7,6 +7,7 @@
 // std::exception&)` in user code must not swallow a kill or an expired deadline. Catch them by name, or
 // with `catch (const pinfiber::Interrupt&)`; `catch (...)` still catches them and must rethrow.
 
+#include <exception>
 #include <stdexcept>
 #include <string>
 
@@ -39,5 +40,9 @@ class GreenletExit : public Interrupt {
  public:
   const char* what() const noexcept override { return "GreenletExit"; }
 };
+
+/// True if `e` holds a GreenletExit: a kill, which joinall(raise_error), Group.join and the failure
+/// report treat as a normal end rather than a failure. False for null.
+bool is_greenlet_exit(const std::exception_ptr& e);
 
 }  // namespace pinfiber
