@@ -9,3 +9,4 @@
 #include "pinfiber/io/signal.hpp"
 #include "pinfiber/io/thread_pool.hpp"
 #include "pinfiber/io/monitor.hpp"
+#include "pinfiber/io/subprocess.hpp"
