@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "example_programs.hpp"
 #include "io/io_fixture.hpp"
 
 extern char** environ;
@@ -20,14 +21,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string example_path(const char* name) {
-  char self[PATH_MAX] = {};
-  if (::readlink("/proc/self/exe", self, sizeof self - 1) <= 0) return {};
-  std::string dir(self);
-  dir.resize(dir.rfind('/'));
-  std::string path = dir + "/../examples/" + name;
-  return ::access(path.c_str(), X_OK) == 0 ? path : std::string();
-}
+using pinfiber_test::example_path;
 
 // A child process whose stdout we read through a pipe; killed and reaped by the destructor.
 struct Child {
@@ -42,7 +36,7 @@ struct Child {
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
-    if (::posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ) != 0) pid = -1;
+    if (::posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ) != 0) pid = -1;
     posix_spawn_file_actions_destroy(&fa);
     ::close(fds[1]);
     out = fds[0];
@@ -106,7 +100,8 @@ TEST_F(ExamplesTest, ResolveNamesConcurrentlyAgainstDnsmasq) {
     }
   }
   ASSERT_TRUE(up) << "dnsmasq did not come up";
-  Child run({resolve, "--server", "127.0.0.1:" + port, "one.test", "two.test", "localhost", "three.test"});
+  Child run(pinfiber_test::command(
+      resolve, {"--server", "127.0.0.1:" + port, "one.test", "two.test", "localhost", "three.test"}));
   EXPECT_EQ(run.read_all(), "one.test: 10.1.0.1\ntwo.test: 10.1.0.2\nlocalhost: 127.0.0.1\nthree.test: 10.1.0.3\n");
   EXPECT_EQ(run.wait(), 0);
 }
@@ -114,7 +109,7 @@ TEST_F(ExamplesTest, ResolveNamesConcurrentlyAgainstDnsmasq) {
 TEST_F(ExamplesTest, EchoServesAndExitsCleanlyOnSigterm) {
   const std::string echo = example_path("echo");
   if (echo.empty()) GTEST_SKIP() << "examples not built";
-  Child server({echo, "0"});
+  Child server(pinfiber_test::command(echo, {"0"}));
   ASSERT_GT(server.pid, 0);
   const std::string banner = server.read_line();  // "listening on 127.0.0.1:PORT"
   ASSERT_EQ(banner.rfind("listening on 127.0.0.1:", 0), 0u) << banner;

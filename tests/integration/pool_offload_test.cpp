@@ -8,20 +8,14 @@
 #include <climits>
 #include <string>
 
+#include "example_programs.hpp"
 #include "io/io_fixture.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
 
-std::string built_example(const char* name) {
-  char self[PATH_MAX] = {};
-  if (::readlink("/proc/self/exe", self, sizeof self - 1) <= 0) return {};
-  std::string dir(self);
-  dir.resize(dir.rfind('/'));
-  std::string path = dir + "/../examples/" + name;
-  return ::access(path.c_str(), X_OK) == 0 ? path : std::string();
-}
+using pinfiber_test::example_path;
 
 struct ProgramRun {
   std::string out, err;
@@ -43,9 +37,9 @@ ProgramRun run_program(std::vector<std::string> argv) {
 class PoolOffloadTest : public RealIoTest {};
 
 TEST_F(PoolOffloadTest, OffloadedWritesNeverBlockTheHub) {
-  const std::string program = built_example("pool_offload");
+  const std::string program = example_path("pool_offload");
   if (program.empty()) GTEST_SKIP() << "examples not built";
-  ProgramRun r = run_program({program});
+  ProgramRun r = run_program(pinfiber_test::command(program));
   EXPECT_TRUE(r.status.success()) << r.status.to_string();
   EXPECT_EQ(r.out,
             "mode: offload (database writes on a ThreadPool)\n"
@@ -56,9 +50,9 @@ TEST_F(PoolOffloadTest, OffloadedWritesNeverBlockTheHub) {
 }
 
 TEST_F(PoolOffloadTest, WritesOnTheHubAreReportedByTheMonitor) {
-  const std::string program = built_example("pool_offload");
+  const std::string program = example_path("pool_offload");
   if (program.empty()) GTEST_SKIP() << "examples not built";
-  ProgramRun r = run_program({program, "--no-offload"});
+  ProgramRun r = run_program(pinfiber_test::command(program, {"--no-offload"}));
   EXPECT_TRUE(r.status.success()) << r.status.to_string();
   EXPECT_EQ(r.out,
             "mode: no offload (writes on the hub)\n"
