@@ -128,3 +128,9 @@ TEST_F(Scheduling, HundredThousandGreenletsSpawnedAndJoined) {
   EXPECT_EQ(done.size(), static_cast<std::size_t>(kCount));
   EXPECT_EQ(total, static_cast<std::int64_t>(kCount) * (kCount - 1) / 2);
 }
+
+TEST_F(Scheduling, MainGreenletIsTheSameFromAnywhere) {
+  auto from_inside = spawn([] { return pinfiber::main_greenlet(); });
+  EXPECT_EQ(from_inside.get(), pinfiber::getcurrent());
+  EXPECT_EQ(pinfiber::main_greenlet().name(), "main");
+}

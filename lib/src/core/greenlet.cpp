@@ -91,6 +91,8 @@ bool is_greenlet_exit(const std::exception_ptr& e) {
 
 GreenletBase getcurrent() { return GreenletBase(detail::current_fiber()); }
 
+GreenletBase main_greenlet() { return GreenletBase(detail::HubImpl::current().main_fiber()); }
+
 namespace {
 
 // One waiter per greenlet, all waking the same joiner, which learns who finished in what order.

@@ -9,7 +9,6 @@
 #include <exception>
 #include <string>
 
-#include "core/hub_impl.hpp"
 #include "pinfiber/core/errors.hpp"
 #include "pinfiber/core/greenlet.hpp"
 #include "pinfiber/core/hub.hpp"
@@ -73,8 +72,8 @@ void shutdown_within(Duration grace) {
   if (state.in_flight) return;
   state.in_flight = true;
   // The main greenlet is the one greenlet Hub::kill_all leaves alone (it is not spawned) and the one
-  // that must end up returning; core has no public handle to it yet, hence the private header.
-  detail::Fiber* main = detail::HubImpl::current().main_fiber();
+  // that must end up returning.
+  detail::Fiber* main = main_greenlet().fiber();
   // The killing runs in a greenlet of its own: it waits while the others unwind, which neither main
   // (the one to interrupt last) nor the caller (often a greenlet that must die too: a signal
   // handler, a connection handler) may do.

@@ -210,6 +210,10 @@ auto spawn_later(Duration delay, F&& f, A&&... args) {
 /// The running greenlet (the main greenlet outside any spawned one).
 GreenletBase getcurrent();
 
+/// The calling thread's main greenlet: its own stack, the one that gets LoopExit. Killing it (for
+/// shutdown) throws GreenletExit at its blocking point, like any other greenlet.
+GreenletBase main_greenlet();
+
 /// Waits until every greenlet finishes or `timeout` passes; returns those that finished, in the
 /// order they finished. With `raise_error`, rethrows the first exception a greenlet ends with
 /// (GreenletExit excepted) as soon as it happens. Otherwise failures stay inside their greenlets
