@@ -30,7 +30,7 @@ namespace {
 constexpr int worker_count = 10;
 constexpr int max_attempts = 3;
 constexpr pinfiber::Duration pause_between_requests = 200ms;  // the story's politeness pause
-constexpr pinfiber::Duration request_timeout = 200ms;        // connect + request + whole response
+constexpr pinfiber::Duration request_timeout = 200ms;         // connect + request + whole response
 constexpr pinfiber::Duration service_delay = 20ms;
 
 // ---- the lookup service (the "web service" of the story, misbehaving on purpose) ----
