@@ -103,6 +103,7 @@ int main(int argc, char** argv) {
   const Stats s = percentiles(pf), q = percentiles(plain);
   std::printf("edge -> greenlet (pinfiber wait_edge): p50 %.0f ns, p99 %.0f ns\n", s.p50, s.p99);
   std::printf("edge -> plain poll() loop:             p50 %.0f ns, p99 %.0f ns\n", q.p50, q.p99);
-  std::printf("ratio pinfiber / plain:                p50 %.2fx, p99 %.2fx (goal p99 <= 2x)\n", s.p50 / q.p50, s.p99 / q.p99);
+  std::printf("ratio pinfiber / plain:                p50 %.2fx, p99 %.2fx (goal p99 <= 2x)\n", s.p50 / q.p50,
+              s.p99 / q.p99);
   return pinfiber::hub().greenlet_count() == 0 ? 0 : 1;
 }

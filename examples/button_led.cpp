@@ -76,8 +76,8 @@ int main(int argc, char** argv) {
   std::uint64_t presses = 0;
   gpio::Led led(chip, kLed);
   // Wired to 3V3, so pulled down: pressed = high = rising edge. 20 ms of debounce.
-  auto button = chip.request_input(kButton, {.edge = gpio::Edge::both, .bias = gpio::Bias::pull_down,
-                                             .debounce = 20ms, .consumer = "button_led"});
+  auto button = chip.request_input(
+      kButton, {.edge = gpio::Edge::both, .bias = gpio::Bias::pull_down, .debounce = 20ms, .consumer = "button_led"});
   button.on_rising([&](const gpio::EdgeEvent&) {
     ++presses;
     led.on();
@@ -88,16 +88,18 @@ int main(int argc, char** argv) {
     say("LED off");
   });
 
-  pinfiber::StreamServer status(pinfiber::Address::parse("127.0.0.1", port), [&](pinfiber::Socket& c, const pinfiber::Address&) {
-    c.send_all("presses=" + std::to_string(presses) + " led=" + (led.is_lit() ? "on" : "off") + "\n");
-  });
+  pinfiber::StreamServer status(
+      pinfiber::Address::parse("127.0.0.1", port), [&](pinfiber::Socket& c, const pinfiber::Address&) {
+        c.send_all("presses=" + std::to_string(presses) + " led=" + (led.is_lit() ? "on" : "off") + "\n");
+      });
   status.start();
   std::fprintf(stderr, "button_led: status on tcp %s\n", status.address().to_string().c_str());
 
   auto heartbeat = pinfiber::spawn([&] {
     for (int n = 1;; ++n) {
       pinfiber::sleep(1s);
-      say("heartbeat " + std::to_string(n) + ": " + std::to_string(presses) + " presses, LED " + (led.is_lit() ? "on" : "off"));
+      say("heartbeat " + std::to_string(n) + ": " + std::to_string(presses) + " presses, LED " +
+          (led.is_lit() ? "on" : "off"));
     }
   });
 

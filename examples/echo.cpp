@@ -11,10 +11,11 @@
 
 int main(int argc, char** argv) {
   const auto port = static_cast<std::uint16_t>(argc > 1 ? std::atoi(argv[1]) : 7000);
-  pinfiber::StreamServer server(pinfiber::Address::loopback(AF_INET, port), [](pinfiber::Socket& c, const pinfiber::Address&) {
-    char buf[4096];
-    while (std::size_t n = c.recv(buf, sizeof buf)) c.send_all(buf, n);
-  });
+  pinfiber::StreamServer server(pinfiber::Address::loopback(AF_INET, port),
+                                [](pinfiber::Socket& c, const pinfiber::Address&) {
+                                  char buf[4096];
+                                  while (std::size_t n = c.recv(buf, sizeof buf)) c.send_all(buf, n);
+                                });
   pinfiber::SignalHandler on_int(SIGINT, pinfiber::shutdown);
   pinfiber::SignalHandler on_term(SIGTERM, pinfiber::shutdown);
   server.start();

@@ -41,7 +41,8 @@ int main(int argc, char** argv) {
   if (argc > 1) {
     const std::string_view arg = argv[1];
     if (arg == "--list") {
-      for (const Board* b : boards::all()) std::printf("%-10s %s\n", std::string(b->id).c_str(), std::string(b->name).c_str());
+      for (const Board* b : boards::all())
+        std::printf("%-10s %s\n", std::string(b->id).c_str(), std::string(b->name).c_str());
       return 0;
     }
     board = boards::find(arg);
@@ -62,7 +63,8 @@ int main(int argc, char** argv) {
     std::printf("%32s  (%2u) (%2u)  %s\n", label(l).c_str(), l.physical, r.physical, label(r).c_str());
   }
   std::printf("\nreset pulls of GPIO 0-27:");
-  for (unsigned bcm = 0; bcm < 28; ++bcm) std::printf("%s%u:%s", bcm % 10 == 0 ? "\n  " : " ", bcm, pull_name(b.default_pull(bcm)));
+  for (unsigned bcm = 0; bcm < 28; ++bcm)
+    std::printf("%s%u:%s", bcm % 10 == 0 ? "\n  " : " ", bcm, pull_name(b.default_pull(bcm)));
   std::printf("\n");
   return 0;
 }

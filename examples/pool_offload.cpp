@@ -63,11 +63,11 @@ int main(int argc, char** argv) {
     pool.add(pinfiber::spawn_with({.name = "report-" + std::to_string(job)}, [&] {
       auto request = pinfiber::Socket::udp();  // each request holds a socket while it runs
       peak_fds = std::max(peak_fds, open_fds());
-      pinfiber::sleep(10ms);                   // the cooperative part: waiting for the answer
+      pinfiber::sleep(10ms);  // the cooperative part: waiting for the answer
       if (offload) {
         db_threads.run(blocking_database_write);
       } else {
-        blocking_database_write();             // blocks the whole hub for 100 ms
+        blocking_database_write();  // blocks the whole hub for 100 ms
       }
       ++rows;
     }));

@@ -38,5 +38,6 @@ int main() {
     a.set("Hello!");
   };
   auto async_waiter = [a](int n) { std::printf("getter %d: %s\n", n, a.get().c_str()); };
-  pinfiber::joinall({pinfiber::spawn(async_setter), pinfiber::spawn(async_waiter, 1), pinfiber::spawn(async_waiter, 2)});
+  pinfiber::joinall(
+      {pinfiber::spawn(async_setter), pinfiber::spawn(async_waiter, 1), pinfiber::spawn(async_waiter, 2)});
 }

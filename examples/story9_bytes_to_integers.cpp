@@ -23,6 +23,6 @@ int main() {
 
   // And back: (2043455163).to_bytes(4, 'big') gives the same bytes.
   const auto bytes = pinfiber::to_bytes(std::uint32_t{2043455163}, 4, std::endian::big);
-  std::cout << "round trip:    " << (pinfiber::ByteView(bytes) == pinfiber::ByteView(reply) ? "same bytes" : "different")
-            << '\n';
+  std::cout << "round trip:    "
+            << (pinfiber::ByteView(bytes) == pinfiber::ByteView(reply) ? "same bytes" : "different") << '\n';
 }

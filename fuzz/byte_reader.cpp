@@ -50,7 +50,8 @@ T reference_decode(std::span<const std::uint8_t> data, std::size_t at, std::endi
   } else if constexpr (std::is_signed_v<T>) {
     constexpr unsigned bits = 8 * Width;
     if (bits < 64 && (raw >> (bits - 1)) != 0) {
-      return static_cast<T>(static_cast<std::int64_t>(raw) - static_cast<std::int64_t>(std::uint64_t{1} << (bits % 64)));
+      return static_cast<T>(static_cast<std::int64_t>(raw) -
+                            static_cast<std::int64_t>(std::uint64_t{1} << (bits % 64)));
     }
     return static_cast<T>(static_cast<std::int64_t>(raw));
   } else {
@@ -170,7 +171,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* input, std::size_t siz
       case 23: check_read<float, 4>(r, data, le, [&] { return r.read_f32le(); }); break;
       case 24: check_read<double, 8>(r, data, be, [&] { return r.read_f64be(); }); break;
       case 25: check_read<double, 8>(r, data, le, [&] { return r.read_f64le(); }); break;
-      case 26: check_read<std::uint8_t, 1>(r, data, be, [&] {
+      case 26:
+        check_read<std::uint8_t, 1>(r, data, be, [&] {
           const std::uint8_t peeked = r.peek_u8();
           expect(r.position() == at, "peek moved the reader", at);
           r.skip(1);
@@ -205,9 +207,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* input, std::size_t siz
         check_from_to_bytes(r.rest().subview(0, n), at);
         break;
       }
-      case 31:
-        check_checksums(r.rest(), at);
-        break;
+      case 31: check_checksums(r.rest(), at); break;
       case 32: {  // a load at an arbitrary offset, past the end included
         ++i;
         const std::size_t offset = argument(arg);

@@ -82,9 +82,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         previous_end = r.offset + 32;
         break;
       }
-      case Pms5003Status::bad_length:
-        check(length != 28);
-        break;
+      case Pms5003Status::bad_length: check(length != 28); break;
       case Pms5003Status::bad_checksum:
         check(length == 28 && r.offset + 32 <= size && r.checksum_received != r.checksum_computed);
         break;

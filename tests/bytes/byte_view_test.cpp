@@ -17,7 +17,8 @@ using pinfiber::ByteView;
 using pinfiber::MutableByteView;
 
 static_assert(ByteView(std::string_view("AB"))[1] == 'B');
-static_assert(ByteView(std::array<std::uint8_t, 2>{1, 2}) == ByteView(std::array<std::byte, 2>{std::byte{1}, std::byte{2}}));
+static_assert(ByteView(std::array<std::uint8_t, 2>{1, 2}) ==
+              ByteView(std::array<std::byte, 2>{std::byte{1}, std::byte{2}}));
 static_assert(ByteView(std::string_view("\x01\x02")) == ByteView(std::array<std::uint8_t, 2>{1, 2}));
 static_assert(!(ByteView(std::string_view("ab")) == ByteView(std::string_view("abc"))));
 static_assert([] {

@@ -161,7 +161,9 @@ TEST(ByteWriter, WritingPastTheEndWritesNothing) {
   w.skip(6);
   EXPECT_THROW(w.write_u32be(1), BytesRangeError);
   EXPECT_EQ(error_of([&] { w.write_u32be(1); }), "write u32be at offset 6 of 8 bytes: past the end");
-  EXPECT_EQ(error_of([&] { w.write_bytes(std::array<std::uint8_t, 3>{1, 2, 3}); }),
+  EXPECT_EQ(error_of([&] {
+              w.write_bytes(std::array<std::uint8_t, 3>{1, 2, 3});
+            }),
             "write 3 bytes at offset 6 of 8 bytes: past the end");
   EXPECT_EQ(error_of([&] { w.skip(3); }), "write 3 bytes at offset 6 of 8 bytes: past the end");
   EXPECT_EQ(w.position(), 6u);

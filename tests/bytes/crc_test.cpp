@@ -15,12 +15,12 @@ namespace {
 // The CRC catalogue's "check": the CRC of the ASCII digits "123456789".
 constexpr std::string_view check = "123456789";
 
-static_assert(pinfiber::crc8_maxim(check) == 0xa1);          // CRC-8/MAXIM-DOW
-static_assert(pinfiber::crc8_sensirion(check) == 0xf7);      // CRC-8/NRSC-5, same parameters
-static_assert(pinfiber::crc16_modbus(check) == 0x4b37);      // CRC-16/MODBUS
-static_assert(pinfiber::crc16_ccitt_false(check) == 0x29b1); // CRC-16/IBM-3740
-static_assert(pinfiber::crc16_xmodem(check) == 0x31c3);      // CRC-16/XMODEM
-static_assert(pinfiber::crc32(check) == 0xcbf43926);         // CRC-32/ISO-HDLC
+static_assert(pinfiber::crc8_maxim(check) == 0xa1);           // CRC-8/MAXIM-DOW
+static_assert(pinfiber::crc8_sensirion(check) == 0xf7);       // CRC-8/NRSC-5, same parameters
+static_assert(pinfiber::crc16_modbus(check) == 0x4b37);       // CRC-16/MODBUS
+static_assert(pinfiber::crc16_ccitt_false(check) == 0x29b1);  // CRC-16/IBM-3740
+static_assert(pinfiber::crc16_xmodem(check) == 0x31c3);       // CRC-16/XMODEM
+static_assert(pinfiber::crc32(check) == 0xcbf43926);          // CRC-32/ISO-HDLC
 static_assert(pinfiber::Crc8Maxim::compute_bitwise(check) == 0xa1);
 static_assert(pinfiber::Crc8Sensirion::compute_bitwise(check) == 0xf7);
 static_assert(pinfiber::Crc16Modbus::compute_bitwise(check) == 0x4b37);

@@ -196,8 +196,7 @@ TEST(Endian, ReadingPastTheEndIsAClearError) {
   EXPECT_THROW(pinfiber::load_u32be(b, 6), BytesRangeError);
   EXPECT_EQ(error_of([&] { pinfiber::load_u32be(b, 6); }), "load u32be at offset 6 of 8 bytes: past the end");
   EXPECT_EQ(error_of([&] { pinfiber::load_i24le(b, 9); }), "load i24le at offset 9 of 8 bytes: past the end");
-  EXPECT_EQ(error_of([&] { pinfiber::load_u8(pinfiber::ByteView{}); }),
-            "load u8 at offset 0 of 0 bytes: past the end");
+  EXPECT_EQ(error_of([&] { pinfiber::load_u8(pinfiber::ByteView{}); }), "load u8 at offset 0 of 0 bytes: past the end");
   EXPECT_EQ(error_of([&] { pinfiber::load_f64le(b, 1); }), "load f64le at offset 1 of 8 bytes: past the end");
   // An offset near SIZE_MAX must not wrap around into the buffer.
   EXPECT_THROW(pinfiber::load_u16be(b, std::numeric_limits<std::size_t>::max()), BytesRangeError);

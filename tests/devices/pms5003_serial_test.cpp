@@ -58,8 +58,7 @@ TEST_F(Pms5003SerialTest, EveryGoodFrameArrivesEveryCorruptOneIsReported) {
           ++corrupt_sent;
           break;
         }
-        default:
-          break;
+        default: break;
       }
       // push_back, not insert: GCC 12 at -O3 for armel warns of a false overflow in the insert.
       for (std::uint8_t b : bytes_of(reading(i))) out.push_back(b);

@@ -58,9 +58,7 @@ TEST(Board, OtherPisDifferInChipAndLines) {
 
 TEST(Board, DetectsFromTheDeviceTreeModel) {
   const char* path = "/tmp/pinfiber-board-test-model";
-  const auto write = [&](const char* model) {
-    std::ofstream(path) << model << '\0';
-  };
+  const auto write = [&](const char* model) { std::ofstream(path) << model << '\0'; };
   write("Raspberry Pi Zero W Rev 1.1");
   EXPECT_EQ(detect_board(path), &boards::raspberry_pi_zero_w());
   write("Raspberry Pi 3 Model B Plus Rev 1.3");

@@ -166,8 +166,8 @@ TEST_F(LedTest, Story10RisingTurnsTheLedOnFallingTurnsItOff) {
   pinfiber::sleep(100ms);
   pin(4).pulse(50ms);
   pinfiber::sleep(10ms);
-  EXPECT_THAT(pin(17).history(), ElementsAre(C{t0_, true}, C{t0_ + 300ms, false}, C{t0_ + 400ms, true},
-                                             C{t0_ + 450ms, false}));
+  EXPECT_THAT(pin(17).history(),
+              ElementsAre(C{t0_, true}, C{t0_ + 300ms, false}, C{t0_ + 400ms, true}, C{t0_ + 450ms, false}));
 }
 
 }  // namespace

@@ -49,8 +49,8 @@ TEST_F(DebounceTest, EventIsReportedWhenTheLineHasBeenStableForThePeriod) {
   auto finger = pinfiber::spawn([&] { pin(22).bounce(true, 3, 1ms); });
   auto ev = in.wait_edge(Edge::rising);
   ASSERT_TRUE(ev);
-  EXPECT_EQ(at(*ev), 6ms);          // the last bounce
-  EXPECT_EQ(since_start(), 26ms);   // reported once stable for 20 ms
+  EXPECT_EQ(at(*ev), 6ms);         // the last bounce
+  EXPECT_EQ(since_start(), 26ms);  // reported once stable for 20 ms
   finger.join();
 }
 

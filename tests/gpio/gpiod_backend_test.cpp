@@ -89,8 +89,11 @@ TEST_F(GpiodTest, FindsLinesAndReadsLineInfo) {
   EXPECT_EQ(chip.find_line("SPI_CE0_N"), 8u);
   EXPECT_EQ(chip.find_line("GPIO8"), 8u);  // not in this device tree: found through the board table
   EXPECT_EQ(chip.find_line("NOPE"), std::nullopt);
-  auto out = chip.request_output(23, {.initial_value = true, .drive = Drive::open_drain, .bias = Bias::pull_up,
-                                      .active_low = true, .consumer = "led"});
+  auto out = chip.request_output(23, {.initial_value = true,
+                                      .drive = Drive::open_drain,
+                                      .bias = Bias::pull_up,
+                                      .active_low = true,
+                                      .consumer = "led"});
   LineInfo li = chip.line_info(23);
   EXPECT_EQ(li.name, "GPIO23");
   EXPECT_EQ(li.consumer, "led");

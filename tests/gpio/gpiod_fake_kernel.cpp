@@ -261,7 +261,8 @@ bool FakeGpioKernel::do_ioctl(int fd, unsigned long req, void* arg, int& result)
         if (off >= chip.lines.size()) return fail(EINVAL);
         Line* l = claim(off, r->flags, r->consumer_label);
         if (!l) return fail(EBUSY);
-        if (r->flags & GPIOHANDLE_REQUEST_OUTPUT) l->level = (r->default_values[0] != 0) != ((r->flags & GPIOHANDLE_REQUEST_ACTIVE_LOW) != 0);
+        if (r->flags & GPIOHANDLE_REQUEST_OUTPUT)
+          l->level = (r->default_values[0] != 0) != ((r->flags & GPIOHANDLE_REQUEST_ACTIVE_LOW) != 0);
         l->fd = r->fd = new_fd({Kind::handle, f.chip, off});
         return true;
       }
@@ -293,8 +294,7 @@ bool FakeGpioKernel::do_ioctl(int fd, unsigned long req, void* arg, int& result)
       }
       return fail(ENOTTY);
     }
-    case Kind::sysfs:
-      return fail(ENOTTY);
+    case Kind::sysfs: return fail(ENOTTY);
   }
   return false;
 }

@@ -26,7 +26,7 @@ class FakeGpioKernel {
     std::string name;
     std::string consumer;  // set when requested, or by hold()
     bool used = false;
-    bool external = false;  // held by "another process"
+    bool external = false;    // held by "another process"
     std::uint32_t flags = 0;  // GPIOLINE_FLAG_* as the kernel reports them
     bool level = false;       // physical
     int fd = -1;              // the request's fd

@@ -46,9 +46,9 @@ TEST_F(ChipTest, NoSuchChipNamesTheChipsThereAre) {
 }
 
 TEST_F(ChipTest, FindsLinesByNameWithFallbacks) {
-  EXPECT_EQ(chip().find_line("GPIO17"), 17u);      // named so in the device tree
-  EXPECT_EQ(chip().find_line("SPI_CE0_N"), 8u);    // the upstream name
-  EXPECT_EQ(chip().find_line("GPIO8"), 8u);        // downstream name, found through the board table
+  EXPECT_EQ(chip().find_line("GPIO17"), 17u);    // named so in the device tree
+  EXPECT_EQ(chip().find_line("SPI_CE0_N"), 8u);  // the upstream name
+  EXPECT_EQ(chip().find_line("GPIO8"), 8u);      // downstream name, found through the board table
   EXPECT_EQ(chip().find_line("BCM4"), 4u);
   EXPECT_EQ(chip().find_line("NOPE"), std::nullopt);
   EXPECT_EQ(chip().find_line("GPIO99"), std::nullopt);
@@ -57,7 +57,8 @@ TEST_F(ChipTest, FindsLinesByNameWithFallbacks) {
     FAIL();
   } catch (const GpioError& e) {
     EXPECT_STREQ(e.what(),
-                 "find line 'NOPE' on gpiochip0: No such file or directory (no line has that name; gpioinfo gpiochip0 lists them)");
+                 "find line 'NOPE' on gpiochip0: No such file or directory (no line has that name; gpioinfo gpiochip0 "
+                 "lists them)");
   }
 }
 
@@ -134,9 +135,7 @@ TEST_F(LineTest, ReleasedLineCanBeRequestedAgain) {
   EXPECT_FALSE(a.requested());
   EXPECT_THROW(a.set(true), GpioError);
   auto b = chip().request_output(17);
-  {
-    auto c = chip().request_input(18);
-  }
+  { auto c = chip().request_input(18); }
   auto d = chip().request_input(18);  // released by the destructor
   EXPECT_TRUE(b.requested() && d.requested());
 }
@@ -174,7 +173,8 @@ TEST_F(LineTest, OffsetOutOfRangeAndPermissionDenied) {
     FAIL();
   } catch (const GpioError& e) {
     EXPECT_EQ(e.code(), std::errc::permission_denied);
-    EXPECT_THAT(e.what(), HasSubstr("request line 17 on gpiochip0: Permission denied (add the user to the 'gpio' group"));
+    EXPECT_THAT(e.what(),
+                HasSubstr("request line 17 on gpiochip0: Permission denied (add the user to the 'gpio' group"));
   }
 }
 
@@ -273,8 +273,7 @@ TEST_F(LineTest, RisingAndFallingHandlersOnOneLine) {
   pinfiber::sleep(1ms);
   using P = std::pair<std::string, Duration>;
   EXPECT_THAT(log, ElementsAre(P{"rising", 0ms}, P{"edge rising", 0ms}, P{"falling", 20ms}, P{"edge falling", 20ms},
-                               P{"rising", 25ms}, P{"edge rising", 25ms}, P{"falling", 55ms},
-                               P{"edge falling", 55ms}));
+                               P{"rising", 25ms}, P{"edge rising", 25ms}, P{"falling", 55ms}, P{"edge falling", 55ms}));
   in.release();  // stops the event greenlet
 }
 

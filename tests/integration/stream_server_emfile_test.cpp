@@ -53,7 +53,8 @@ TEST_F(StreamServerEmfileTest, SurvivesEmfileAndServesAgainOnceFdsFree) {
     }));
   }
   int served = 0;
-  for (int i = 0; i < kClients; ++i) served += clients[static_cast<std::size_t>(i)].get() == "client " + std::to_string(i);
+  for (int i = 0; i < kClients; ++i)
+    served += clients[static_cast<std::size_t>(i)].get() == "client " + std::to_string(i);
   ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &saved), 0);
   EXPECT_EQ(served, kClients);
   EXPECT_GT(server.accept_errors(), 0u) << "the lowered limit never bit";

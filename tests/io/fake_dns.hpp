@@ -57,14 +57,14 @@ class FakeDns {
     if (name.rfind("delay-", 0) == 0) pinfiber::sleep(std::chrono::milliseconds(std::atoi(name.c_str() + 6)));
     std::vector<unsigned char> r(q.begin(), q.begin() + static_cast<long>(question_end));
     const bool missing = name.rfind("missing", 0) == 0;
-    r[2] = 0x81;  // QR, RD
+    r[2] = 0x81;                   // QR, RD
     r[3] = missing ? 0x83 : 0x80;  // RA, and NXDOMAIN for missing names
     r[6] = 0;
     r[7] = (!missing && qtype == 1) ? 1 : 0;  // ANCOUNT
     r[8] = r[9] = r[10] = r[11] = 0;
     if (r[7]) {
-      const unsigned char answer[] = {0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4,
-                                      10,   0,    0, static_cast<unsigned char>(name.size())};
+      const unsigned char answer[] = {0xc0, 0x0c, 0, 1, 0,  1, 0, 0,
+                                      0,    60,   0, 4, 10, 0, 0, static_cast<unsigned char>(name.size())};
       r.insert(r.end(), std::begin(answer), std::end(answer));
     }
     sock_.sendto(r.data(), r.size(), to);

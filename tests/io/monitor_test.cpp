@@ -85,8 +85,8 @@ TEST_F(BlockingMonitorTest, QuietWhileGreenletsWaitCooperativelyOrOffload) {
   Reports reports;
   {
     pinfiber::ThreadPool pool(2);
-    pinfiber::BlockingMonitor monitor(150ms, reports.fn());  // far above a hub turn, even under valgrind
-    auto a = pinfiber::spawn([] { pinfiber::sleep(500ms); });                                  // idle hub
+    pinfiber::BlockingMonitor monitor(150ms, reports.fn());    // far above a hub turn, even under valgrind
+    auto a = pinfiber::spawn([] { pinfiber::sleep(500ms); });  // idle hub
     auto b = pinfiber::spawn([&] { pool.run([] { std::this_thread::sleep_for(500ms); }); });  // offloaded
     pinfiber::joinall({a, b});
   }

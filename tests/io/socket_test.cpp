@@ -198,10 +198,11 @@ TEST_F(SocketTest, UnixStreamSocket) {
 
 TEST_F(SocketTest, AcceptErrorsNameTheListener) {
   auto server = listener();
-  pinfiber::detail::SysOverride fail_accept(&pinfiber::detail::Sys::accept4, +[](int, sockaddr*, socklen_t*, int) {
-    errno = EMFILE;
-    return -1;
-  });
+  pinfiber::detail::SysOverride fail_accept(
+      &pinfiber::detail::Sys::accept4, +[](int, sockaddr*, socklen_t*, int) {
+        errno = EMFILE;
+        return -1;
+      });
   try {
     (void)server.accept();
     FAIL();
@@ -220,20 +221,21 @@ TEST_F(SocketTest, InterruptedCallsAreRetried) {
     c.send_all("ok");
   });
   // connect: the kernel started the handshake, then a signal arrived; recv: interrupted once.
-  pinfiber::detail::SysOverride eintr_connect(&pinfiber::detail::Sys::connect,
-                                              +[](int fd, const sockaddr* a, socklen_t l) {
-                                                (void)::connect(fd, a, l);
-                                                ++interrupts;
-                                                errno = EINTR;
-                                                return -1;
-                                              });
-  pinfiber::detail::SysOverride eintr_recv(&pinfiber::detail::Sys::recv, +[](int fd, void* b, std::size_t n, int f) {
-    if (interrupts++ == 1) {
-      errno = EINTR;
-      return ssize_t{-1};
-    }
-    return ::recv(fd, b, n, f);
-  });
+  pinfiber::detail::SysOverride eintr_connect(
+      &pinfiber::detail::Sys::connect, +[](int fd, const sockaddr* a, socklen_t l) {
+        (void)::connect(fd, a, l);
+        ++interrupts;
+        errno = EINTR;
+        return -1;
+      });
+  pinfiber::detail::SysOverride eintr_recv(
+      &pinfiber::detail::Sys::recv, +[](int fd, void* b, std::size_t n, int f) {
+        if (interrupts++ == 1) {
+          errno = EINTR;
+          return ssize_t{-1};
+        }
+        return ::recv(fd, b, n, f);
+      });
   auto client = Socket::tcp();
   client.connect(server.local_address(), 1s);
   EXPECT_EQ(recv_all(client), "ok");

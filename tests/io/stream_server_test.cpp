@@ -46,12 +46,15 @@ TEST_F(StreamServerTest, EchoesForSeveralClientsAtOnce) {
 TEST_F(StreamServerTest, PoolBoundsConcurrentHandlers) {
   pinfiber::Pool pool(2);
   int running = 0, peak = 0;
-  StreamServer server(Address::loopback(AF_INET, 0), [&](Socket& c, const Address&) {
-    peak = std::max(peak, ++running);
-    pinfiber::sleep(1s);
-    --running;
-    c.send_all("done");
-  }, &pool);
+  StreamServer server(
+      Address::loopback(AF_INET, 0),
+      [&](Socket& c, const Address&) {
+        peak = std::max(peak, ++running);
+        pinfiber::sleep(1s);
+        --running;
+        c.send_all("done");
+      },
+      &pool);
   server.start();
   std::vector<pinfiber::Greenlet<std::string>> clients;
   for (int i = 0; i < 6; ++i) {
@@ -122,14 +125,15 @@ TEST_F(StreamServerTest, OutOfFdsBacksOffDoublingAndKeepsServing) {
   char buf[1];
   first.recv_exact(buf, 1);
 
-  pinfiber::detail::SysOverride emfile(&pinfiber::detail::Sys::accept4, +[](int fd, sockaddr* a, socklen_t* l, int f) {
-    if (failures_left > 0) {
-      --failures_left;
-      errno = EMFILE;
-      return -1;
-    }
-    return ::accept4(fd, a, l, f);
-  });
+  pinfiber::detail::SysOverride emfile(
+      &pinfiber::detail::Sys::accept4, +[](int fd, sockaddr* a, socklen_t* l, int f) {
+        if (failures_left > 0) {
+          --failures_left;
+          errno = EMFILE;
+          return -1;
+        }
+        return ::accept4(fd, a, l, f);
+      });
   const auto t0 = pinfiber::Clock::now();
   const auto iterations0 = pinfiber::hub().loop_iterations();
   auto second = spawn(round_trip, server.address(), std::string("second"));

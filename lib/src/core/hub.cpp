@@ -71,7 +71,6 @@ std::string exception_description(const std::exception_ptr& e) {
   }
 }
 
-
 // --- stack overflow reporting -------------------------------------------------------------------
 
 struct sigaction previous_segv_action;
@@ -452,10 +451,8 @@ void HubImpl::unpark(Fiber* f) {
 
 void HubImpl::interrupt(Fiber* f, std::exception_ptr ex) {
   switch (f->state_) {
-    case FiberState::dead:
-      return;
-    case FiberState::running:
-      std::rethrow_exception(ex);
+    case FiberState::dead: return;
+    case FiberState::running: std::rethrow_exception(ex);
     case FiberState::scheduled: {
       // Never ran, so it never will: it ends here with `ex`, without a stack ever being allocated.
       const bool delayed = f->wake_timer_.armed();

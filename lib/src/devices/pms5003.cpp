@@ -59,8 +59,7 @@ std::array<std::uint8_t, pms5003_frame_size> encode_pms5003(const Pms5003Frame& 
 std::string Pms5003Result::reason() const {
   char buf[80];
   switch (status) {
-    case Pms5003Status::ok:
-      return "ok";
+    case Pms5003Status::ok: return "ok";
     case Pms5003Status::bad_length:
       std::snprintf(buf, sizeof buf, "bad length: %u, expected %u", unsigned{length}, unsigned{pms5003_frame_length});
       return buf;

@@ -62,12 +62,9 @@ bool would_block(int err) { return err == EAGAIN || err == EWOULDBLOCK; }
 
 const char* parity_name(Parity p) {
   switch (p) {
-    case Parity::none:
-      return "no parity";
-    case Parity::even:
-      return "even parity";
-    case Parity::odd:
-      return "odd parity";
+    case Parity::none: return "no parity";
+    case Parity::even: return "even parity";
+    case Parity::odd: return "odd parity";
   }
   return "parity";
 }

@@ -20,7 +20,8 @@ InputSettings button_settings(const ButtonOptions& o) {
 }
 }  // namespace
 
-Button::Button(unsigned bcm, ButtonOptions options) : Button(*std::make_unique<Chip>(Chip::default_chip()), bcm, std::move(options)) {}
+Button::Button(unsigned bcm, ButtonOptions options)
+    : Button(*std::make_unique<Chip>(Chip::default_chip()), bcm, std::move(options)) {}
 
 Button::Button(Chip& chip, unsigned offset, ButtonOptions options)
     : options_(std::move(options)), line_(chip.request_input(offset, button_settings(options_))) {

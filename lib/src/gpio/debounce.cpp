@@ -12,7 +12,8 @@ void Debouncer::on_raw(const EdgeEvent& raw) {
 
 void Debouncer::on_lost(TimePoint now) {
   lost_ = true;
-  if (deadline_ == TimePoint::max() || deadline_ < deadline_after(now, period_)) deadline_ = deadline_after(now, period_);
+  if (deadline_ == TimePoint::max() || deadline_ < deadline_after(now, period_))
+    deadline_ = deadline_after(now, period_);
 }
 
 std::optional<EdgeEvent> Debouncer::settle(bool level) {

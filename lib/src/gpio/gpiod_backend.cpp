@@ -44,8 +44,7 @@ auto retry_eintr(F&& f) {
 
 class GpiodRequest final : public LineRequest {
  public:
-  GpiodRequest(std::shared_ptr<gpiod_chip> chip, gpiod_line* line, bool events)
-      : chip_(std::move(chip)), line_(line) {
+  GpiodRequest(std::shared_ptr<gpiod_chip> chip, gpiod_line* line, bool events) : chip_(std::move(chip)), line_(line) {
     if (events) {
       fd_ = gpiod_api().line_event_get_fd(line_);
       if (fd_ < 0) {
@@ -127,9 +126,9 @@ class GpiodChip final : public ChipBackend {
       case GPIOD_LINE_BIAS_PULL_DOWN: li.bias = Bias::pull_down; break;
       default: li.bias = Bias::as_is; break;
     }
-    li.drive = api.line_is_open_drain(line) ? Drive::open_drain
+    li.drive = api.line_is_open_drain(line)    ? Drive::open_drain
                : api.line_is_open_source(line) ? Drive::open_source
-                                                : Drive::push_pull;
+                                               : Drive::push_pull;
     return li;
   }
 
@@ -148,8 +147,10 @@ class GpiodChip final : public ChipBackend {
       }
     }
     if (c.active_low) rc.flags |= GPIOD_LINE_REQUEST_FLAG_ACTIVE_LOW;
-    if (c.direction == Direction::output && c.drive == Drive::open_drain) rc.flags |= GPIOD_LINE_REQUEST_FLAG_OPEN_DRAIN;
-    if (c.direction == Direction::output && c.drive == Drive::open_source) rc.flags |= GPIOD_LINE_REQUEST_FLAG_OPEN_SOURCE;
+    if (c.direction == Direction::output && c.drive == Drive::open_drain)
+      rc.flags |= GPIOD_LINE_REQUEST_FLAG_OPEN_DRAIN;
+    if (c.direction == Direction::output && c.drive == Drive::open_source)
+      rc.flags |= GPIOD_LINE_REQUEST_FLAG_OPEN_SOURCE;
     switch (c.bias) {
       case Bias::as_is: break;
       case Bias::disable: rc.flags |= GPIOD_LINE_REQUEST_FLAG_BIAS_DISABLE; break;

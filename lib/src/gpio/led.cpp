@@ -14,7 +14,8 @@ OutputSettings led_settings(const LedOptions& o) {
 }
 }  // namespace
 
-Led::Led(unsigned bcm, LedOptions options) : Led(*std::make_unique<Chip>(Chip::default_chip()), bcm, std::move(options)) {}
+Led::Led(unsigned bcm, LedOptions options)
+    : Led(*std::make_unique<Chip>(Chip::default_chip()), bcm, std::move(options)) {}
 
 Led::Led(Chip& chip, unsigned offset, LedOptions options) : line_(chip.request_output(offset, led_settings(options))) {}
 
@@ -76,7 +77,8 @@ void Led::blink(Duration on_time, Duration off_time, unsigned n, bool background
     run_blink(on_time, off_time, n);
     return;
   }
-  blinker_ = spawn_with(SpawnOptions{.name = "led blink"}, [this, on_time, off_time, n] { run_blink(on_time, off_time, n); });
+  blinker_ =
+      spawn_with(SpawnOptions{.name = "led blink"}, [this, on_time, off_time, n] { run_blink(on_time, off_time, n); });
 }
 
 }  // namespace pinfiber::gpio

@@ -118,8 +118,8 @@ void InputState::deliver(const EdgeEvent& ev) {
   std::erase_if(running, [](const GreenletBase& g) { return g.dead(); });
   for (auto& [edge, handler] : handlers) {
     if (!edge_matches(edge, ev.edge)) continue;
-    running.push_back(spawn_with(SpawnOptions{.name = "gpio handler of " + description()},
-                                 [h = handler, ev] { h(ev); }));
+    running.push_back(
+        spawn_with(SpawnOptions{.name = "gpio handler of " + description()}, [h = handler, ev] { h(ev); }));
   }
 }
 

@@ -230,7 +230,8 @@ MockBackend::~MockBackend() = default;
 
 MockChip& MockBackend::add_chip(std::string label, unsigned num_lines, const std::vector<std::string>& names) {
   const std::string name = "gpiochip" + std::to_string(chips_.size());
-  chips_.push_back(std::unique_ptr<MockChip>(new MockChip(ChipInfo{name, std::move(label), "/dev/" + name, num_lines}, names)));
+  chips_.push_back(
+      std::unique_ptr<MockChip>(new MockChip(ChipInfo{name, std::move(label), "/dev/" + name, num_lines}, names)));
   return *chips_.back();
 }
 

@@ -24,9 +24,7 @@ struct ChipState {
   ChipInfo info;
   const Board* board = nullptr;
 
-  std::string line_description(unsigned offset) const {
-    return "line " + std::to_string(offset) + " on " + info.name;
-  }
+  std::string line_description(unsigned offset) const { return "line " + std::to_string(offset) + " on " + info.name; }
   /// Range check shared by every backend: EINVAL naming the line count.
   void check_offset(unsigned offset, const char* action) const;
   /// Requests through the backend, turning std::system_error into GpioError with the consumer that
@@ -50,15 +48,15 @@ struct InputState {
   std::unique_ptr<LineRequest> request;
   std::optional<Debouncer> debouncer;
 
-  std::deque<EdgeEvent> queued;         // events no waiter or handler took yet (no handlers only)
-  std::deque<EdgeWaiter*> waiters;      // greenlets in wait_edge, oldest first
-  bool reading = false;                 // a greenlet is waiting on the fd for everyone
+  std::deque<EdgeEvent> queued;     // events no waiter or handler took yet (no handlers only)
+  std::deque<EdgeWaiter*> waiters;  // greenlets in wait_edge, oldest first
+  bool reading = false;             // a greenlet is waiting on the fd for everyone
   std::vector<std::pair<Edge, EdgeHandler>> handlers;
-  GreenletBase pump;                    // reads events while handlers are registered
-  std::vector<GreenletBase> running;    // handler greenlets that may still run
+  GreenletBase pump;                  // reads events while handlers are registered
+  std::vector<GreenletBase> running;  // handler greenlets that may still run
   std::uint64_t lost = 0;
   Edge last_raw = Edge::none;
-  bool gap = false;                     // events were dropped before the next one read
+  bool gap = false;  // events were dropped before the next one read
 
   std::string description() const { return chip->line_description(offset); }
   void read_round(TimePoint deadline);  // waits for the fd (or a debounce deadline), then pumps

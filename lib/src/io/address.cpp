@@ -80,14 +80,10 @@ std::string Address::host() const {
 
 std::string Address::to_string() const {
   switch (family()) {
-    case AF_INET:
-      return host() + ":" + std::to_string(port());
-    case AF_INET6:
-      return "[" + host() + "]:" + std::to_string(port());
-    case AF_UNIX:
-      return "unix:" + host();
-    default:
-      return "(none)";
+    case AF_INET: return host() + ":" + std::to_string(port());
+    case AF_INET6: return "[" + host() + "]:" + std::to_string(port());
+    case AF_UNIX: return "unix:" + host();
+    default: return "(none)";
   }
 }
 

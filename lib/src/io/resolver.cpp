@@ -90,7 +90,8 @@ struct Resolver::State {
   static void on_io(struct ev_loop*, ev_io* w, int revents) {
     auto* s = static_cast<State*>(w->data);
     const int fd = w->fd;
-    ares_process_fd(s->channel, (revents & EV_READ) ? fd : ARES_SOCKET_BAD, (revents & EV_WRITE) ? fd : ARES_SOCKET_BAD);
+    ares_process_fd(s->channel, (revents & EV_READ) ? fd : ARES_SOCKET_BAD,
+                    (revents & EV_WRITE) ? fd : ARES_SOCKET_BAD);
     s->rearm_timer();
   }
 
@@ -159,7 +160,8 @@ std::vector<Address> Resolver::resolve(std::string_view host, std::uint16_t port
   hints.ai_flags = ARES_AI_NUMERICSERV;
   const std::string service = std::to_string(port);
   // c-ares 1.18 rejects the service "0" (ARES_ESERVICE); without a service the port is 0 anyway.
-  ares_getaddrinfo(s_->channel, name.c_str(), port ? service.c_str() : nullptr, &hints, &on_addrinfo, q);  // may answer at once
+  ares_getaddrinfo(s_->channel, name.c_str(), port ? service.c_str() : nullptr, &hints, &on_addrinfo,
+                   q);  // may answer at once
   s_->rearm_timer();
   try {
     while (!q->done) {

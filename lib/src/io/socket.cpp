@@ -38,8 +38,8 @@ Socket::Socket(int family, int type, int protocol) {
   if (fd_ < 0) {
     const int err = errno;
     throw std::system_error(err, std::generic_category(),
-                            std::string("create a ") + (type == SOCK_DGRAM ? "datagram" : "stream") + " socket (family " +
-                                std::to_string(family) + ")");
+                            std::string("create a ") + (type == SOCK_DGRAM ? "datagram" : "stream") +
+                                " socket (family " + std::to_string(family) + ")");
   }
 }
 

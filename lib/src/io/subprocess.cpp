@@ -83,9 +83,7 @@ int find_program(const std::string& name, std::string& path) {
   throw std::system_error(err, std::generic_category(), what);
 }
 
-TimePoint deadline_in(Duration timeout) {
-  return deadline_after(Clock::now(), timeout);
-}
+TimePoint deadline_in(Duration timeout) { return deadline_after(Clock::now(), timeout); }
 
 Duration left_until(TimePoint deadline) {
   return deadline == TimePoint::max() ? forever : std::max(Duration::zero(), deadline - Clock::now());
@@ -171,7 +169,8 @@ Subprocess::Subprocess(std::vector<std::string> argv, SubprocessOptions options)
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setsigdefault(&attr, &all);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  const int rc = ::posix_spawn(&pid_, program.c_str(), &actions, &attr, args.data(), options.env ? envp.data() : environ);
+  const int rc =
+      ::posix_spawn(&pid_, program.c_str(), &actions, &attr, args.data(), options.env ? envp.data() : environ);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) {
     cleanup();

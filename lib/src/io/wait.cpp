@@ -106,7 +106,8 @@ bool wait_fd(int fd, int events, TimePoint deadline) {
   Direction& d = table().at(fd).dir[events == fd_readable ? 0 : 1];
   if (d.waiter) {
     throw FdBusy("wait for fd " + std::to_string(fd) + " to become " + direction_word(events) + ": greenlet '" +
-                 d.waiter->fiber->name() + "' is already waiting for that (one reader and one writer per fd at a time)");
+                 d.waiter->fiber->name() +
+                 "' is already waiting for that (one reader and one writer per fd at a time)");
   }
   struct ev_loop* loop = hub().loop();
   if (d.fresh) {

@@ -67,7 +67,6 @@ std::vector<GreenletBase> Group::greenlets() const {
   return out;
 }
 
-
 bool Group::join(Duration timeout, bool raise_error) {
   std::vector<GreenletBase> watched;
   if (raise_error) watched = greenlets();

@@ -25,13 +25,13 @@ static_assert(std::is_same_v<std::uint8_t, unsigned char>,
 namespace detail {
 
 template <class B>
-concept byte_element = std::is_same_v<std::remove_const_t<B>, std::byte> ||
-                       std::is_same_v<std::remove_const_t<B>, unsigned char>;
+concept byte_element = std::is_same_v<std::remove_const_t<B>, std::byte> || std::is_same_v < std::remove_const_t<B>,
+unsigned char > ;
 
 // A contiguous, sized range of std::byte or uint8_t: std::span, std::array, std::vector, C arrays.
 template <class R>
 concept byte_range = std::ranges::contiguous_range<R> && std::ranges::sized_range<R> &&
-                     byte_element<std::remove_reference_t<std::ranges::range_reference_t<R>>>;
+    byte_element<std::remove_reference_t<std::ranges::range_reference_t<R>>>;
 
 // The same, with elements that may be written.
 template <class R>
@@ -158,12 +158,9 @@ class ByteView {
   constexpr std::uint8_t operator[](std::size_t i) const {
     if (i >= size_) detail::throw_index_past_end(i, size_);
     switch (kind_) {
-      case detail::ByteKind::byte:
-        return std::to_integer<std::uint8_t>(ptr_.b[i]);
-      case detail::ByteKind::uchar:
-        return ptr_.u[i];
-      case detail::ByteKind::chr:
-        break;
+      case detail::ByteKind::byte: return std::to_integer<std::uint8_t>(ptr_.b[i]);
+      case detail::ByteKind::uchar: return ptr_.u[i];
+      case detail::ByteKind::chr: break;
     }
     return static_cast<std::uint8_t>(ptr_.c[i]);
   }
@@ -174,15 +171,9 @@ class ByteView {
     ByteView v = *this;
     v.size_ = count;
     switch (kind_) {
-      case detail::ByteKind::byte:
-        v.ptr_.b = ptr_.b + offset;
-        break;
-      case detail::ByteKind::uchar:
-        v.ptr_.u = ptr_.u + offset;
-        break;
-      case detail::ByteKind::chr:
-        v.ptr_.c = ptr_.c + offset;
-        break;
+      case detail::ByteKind::byte: v.ptr_.b = ptr_.b + offset; break;
+      case detail::ByteKind::uchar: v.ptr_.u = ptr_.u + offset; break;
+      case detail::ByteKind::chr: v.ptr_.c = ptr_.c + offset; break;
     }
     return v;
   }
@@ -202,12 +193,9 @@ class ByteView {
   // Unchecked; for loops already bounded by size_.
   constexpr std::uint8_t get_(std::size_t i) const noexcept {
     switch (kind_) {
-      case detail::ByteKind::byte:
-        return std::to_integer<std::uint8_t>(ptr_.b[i]);
-      case detail::ByteKind::uchar:
-        return ptr_.u[i];
-      case detail::ByteKind::chr:
-        break;
+      case detail::ByteKind::byte: return std::to_integer<std::uint8_t>(ptr_.b[i]);
+      case detail::ByteKind::uchar: return ptr_.u[i];
+      case detail::ByteKind::chr: break;
     }
     return static_cast<std::uint8_t>(ptr_.c[i]);
   }

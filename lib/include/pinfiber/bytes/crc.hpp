@@ -37,7 +37,8 @@ constexpr T crc_bitwise_step(T reg, std::uint8_t byte) noexcept {
   } else {
     constexpr T top_bit = static_cast<T>(T{1} << (width - 1));
     reg = static_cast<T>(reg ^ (static_cast<T>(byte) << (width - 8)));
-    for (int bit = 0; bit < 8; ++bit) reg = (reg & top_bit) ? static_cast<T>((reg << 1) ^ Poly) : static_cast<T>(reg << 1);
+    for (int bit = 0; bit < 8; ++bit)
+      reg = (reg & top_bit) ? static_cast<T>((reg << 1) ^ Poly) : static_cast<T>(reg << 1);
   }
   return reg;
 }
@@ -47,7 +48,8 @@ constexpr T crc_bitwise_step(T reg, std::uint8_t byte) noexcept {
 template <std::unsigned_integral T, T Poly, bool Reflected>
 inline constexpr std::array<T, 256> crc_table = [] {
   std::array<T, 256> table{};
-  for (unsigned i = 0; i < 256; ++i) table[i] = crc_bitwise_step<T, Poly, Reflected>(T{0}, static_cast<std::uint8_t>(i));
+  for (unsigned i = 0; i < 256; ++i)
+    table[i] = crc_bitwise_step<T, Poly, Reflected>(T{0}, static_cast<std::uint8_t>(i));
   return table;
 }();
 
@@ -89,13 +91,15 @@ class Crc {
 
   /// Feeds data, table-driven; returns *this so that calls chain.
   constexpr Crc& update(ByteView data) noexcept {
-    for (std::size_t i = 0; i < data.size(); ++i) register_ = detail::crc_table_step<T, Poly, Reflected>(register_, data[i]);
+    for (std::size_t i = 0; i < data.size(); ++i)
+      register_ = detail::crc_table_step<T, Poly, Reflected>(register_, data[i]);
     return *this;
   }
 
   /// Feeds data, bitwise; the same result as update.
   constexpr Crc& update_bitwise(ByteView data) noexcept {
-    for (std::size_t i = 0; i < data.size(); ++i) register_ = detail::crc_bitwise_step<T, Poly, Reflected>(register_, data[i]);
+    for (std::size_t i = 0; i < data.size(); ++i)
+      register_ = detail::crc_bitwise_step<T, Poly, Reflected>(register_, data[i]);
     return *this;
   }
 

@@ -49,6 +49,7 @@ constexpr void store(MutableByteView bytes, std::size_t offset, std::type_identi
 /// \name Named loads: load_<u|i|f><bits><be|le>(bytes, at) is load<T, bits / 8>(bytes, at, order).
 /// The result type is the smallest standard type that holds the field. Errors as for load.
 /// @{
+// clang-format off
 constexpr std::uint8_t load_u8(ByteView b, std::size_t at = 0) { return load<std::uint8_t>(b, at, detail::be); }
 constexpr std::int8_t load_i8(ByteView b, std::size_t at = 0) { return load<std::int8_t>(b, at, detail::be); }
 constexpr std::uint16_t load_u16be(ByteView b, std::size_t at = 0) { return load<std::uint16_t>(b, at, detail::be); }
@@ -75,11 +76,13 @@ constexpr float load_f32be(ByteView b, std::size_t at = 0) { return load<float>(
 constexpr float load_f32le(ByteView b, std::size_t at = 0) { return load<float>(b, at, detail::le); }
 constexpr double load_f64be(ByteView b, std::size_t at = 0) { return load<double>(b, at, detail::be); }
 constexpr double load_f64le(ByteView b, std::size_t at = 0) { return load<double>(b, at, detail::le); }
+// clang-format on
 /// @}
 
 /// \name Named stores: store_<u|i|f><bits><be|le>(bytes, at, value) is store<T, bits / 8>(...).
 /// Errors as for store.
 /// @{
+// clang-format off
 constexpr void store_u8(MutableByteView b, std::size_t at, std::uint8_t v) { store<std::uint8_t>(b, at, v, detail::be); }
 constexpr void store_i8(MutableByteView b, std::size_t at, std::int8_t v) { store<std::int8_t>(b, at, v, detail::be); }
 constexpr void store_u16be(MutableByteView b, std::size_t at, std::uint16_t v) { store<std::uint16_t>(b, at, v, detail::be); }
@@ -106,6 +109,7 @@ constexpr void store_f32be(MutableByteView b, std::size_t at, float v) { store<f
 constexpr void store_f32le(MutableByteView b, std::size_t at, float v) { store<float>(b, at, v, detail::le); }
 constexpr void store_f64be(MutableByteView b, std::size_t at, double v) { store<double>(b, at, v, detail::be); }
 constexpr void store_f64le(MutableByteView b, std::size_t at, double v) { store<double>(b, at, v, detail::le); }
+// clang-format on
 /// @}
 
 /// Python's int.from_bytes(bytes, byteorder, signed): the number that all of bytes spell in byte
@@ -148,9 +152,7 @@ class IntBytes {
     return bytes_[i];
   }
   /// Whether both hold the same bytes.
-  friend constexpr bool operator==(const IntBytes& a, const IntBytes& b) noexcept {
-    return ByteView(a) == ByteView(b);
-  }
+  friend constexpr bool operator==(const IntBytes& a, const IntBytes& b) noexcept { return ByteView(a) == ByteView(b); }
 
  private:
   template <detail::integer T>

@@ -19,10 +19,10 @@ enum class PinKind : std::uint8_t { gpio, power_3v3, power_5v, ground };
 
 /// One physical pin of the header.
 struct HeaderPin {
-  unsigned physical = 0;        // 1..40, odd numbers on the inner row
+  unsigned physical = 0;  // 1..40, odd numbers on the inner row
   PinKind kind = PinKind::gpio;
-  int bcm = -1;                 // BCM GPIO number (= line offset on the header chip), -1 if none
-  std::string_view function;    // bus function by default or by convention: "I2C1 SDA", "UART0 TXD", ...
+  int bcm = -1;               // BCM GPIO number (= line offset on the header chip), -1 if none
+  std::string_view function;  // bus function by default or by convention: "I2C1 SDA", "UART0 TXD", ...
 };
 
 /// A board: a Raspberry Pi model, as far as GPIO is concerned.
@@ -31,15 +31,15 @@ struct HeaderPin {
 ///   pinfiber::gpio::Chip chip(b);                     // opens "pinctrl-bcm2835"
 ///   auto led = chip.request_output(b.physical_to_bcm(11).value());   // physical 11 = BCM 17
 struct Board {
-  std::string_view name;             // "Raspberry Pi Zero W"
-  std::string_view id;               // "pi-zero-w": for pinout and PINFIBER_BOARD
+  std::string_view name;                         // "Raspberry Pi Zero W"
+  std::string_view id;                           // "pi-zero-w": for pinout and PINFIBER_BOARD
   std::vector<std::string_view> model_prefixes;  // /proc/device-tree/model prefixes that mean this board
-  std::string_view soc;              // "BCM2835"
-  std::string_view chip_label;       // label of the header's GPIO chip: "pinctrl-bcm2835"
-  unsigned num_lines = 0;            // lines of that chip
-  std::vector<std::string> line_names;  // the device tree's names (upstream kernel), by offset
-  std::vector<HeaderPin> header;     // 40 entries, physical 1..40
-  std::vector<Bias> default_pulls;   // pull of each BCM GPIO 0..27 after reset
+  std::string_view soc;                          // "BCM2835"
+  std::string_view chip_label;                   // label of the header's GPIO chip: "pinctrl-bcm2835"
+  unsigned num_lines = 0;                        // lines of that chip
+  std::vector<std::string> line_names;           // the device tree's names (upstream kernel), by offset
+  std::vector<HeaderPin> header;                 // 40 entries, physical 1..40
+  std::vector<Bias> default_pulls;               // pull of each BCM GPIO 0..27 after reset
 
   /// The header pin at `physical` (1..40), or null.
   const HeaderPin* pin(unsigned physical) const;

@@ -14,9 +14,7 @@ enum class Edge : std::uint8_t {
 };
 
 /// True if an event of edge `happened` (rising or falling) is one that `wanted` asks for.
-constexpr bool edge_matches(Edge wanted, Edge happened) {
-  return wanted == Edge::both || wanted == happened;
-}
+constexpr bool edge_matches(Edge wanted, Edge happened) { return wanted == Edge::both || wanted == happened; }
 
 /// "rising", "falling", "both", "none".
 const char* to_string(Edge e);

@@ -11,8 +11,8 @@ namespace pinfiber::gpio {
 
 /// Internal pull resistor of an input (or of an open-drain/source output).
 enum class Bias : std::uint8_t {
-  as_is,      // leave whatever the firmware or a previous user set
-  disable,    // no pull: the line floats unless driven
+  as_is,    // leave whatever the firmware or a previous user set
+  disable,  // no pull: the line floats unless driven
   pull_up,
   pull_down,
 };

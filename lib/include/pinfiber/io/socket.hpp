@@ -136,7 +136,7 @@ class Socket {
   int fd_ = -1;
   Duration timeout_ = forever;
   bool drained_ = false;  // the last recv emptied the kernel's buffer
-  Address peer_;  // remembered for error messages
+  Address peer_;          // remembered for error messages
 };
 
 }  // namespace pinfiber

@@ -40,17 +40,19 @@ class ThreadPool {
     using T = std::invoke_result_t<F&>;
     auto state = std::make_shared<Call<T>>();
     state->waiter = detail::current_fiber();
-    submit([state, f = std::forward<F>(fn)]() mutable {
-      try {
-        if constexpr (std::is_void_v<T>) {
-          f();
-        } else {
-          state->value.emplace(f());
-        }
-      } catch (...) {
-        state->error = std::current_exception();
-      }
-    }, state);
+    submit(
+        [state, f = std::forward<F>(fn)]() mutable {
+          try {
+            if constexpr (std::is_void_v<T>) {
+              f();
+            } else {
+              state->value.emplace(f());
+            }
+          } catch (...) {
+            state->error = std::current_exception();
+          }
+        },
+        state);
     try {
       while (!state->done) detail::park({"a ThreadPool call"});
     } catch (...) {
@@ -77,8 +79,9 @@ class ThreadPool {
     std::optional<T> value;
   };
   template <class T>
-    requires std::is_void_v<T>
-  struct Call<T> : CallBase {};
+  requires std::is_void_v<T>
+  struct Call<T> : CallBase {
+  };
 
   void submit(std::function<void()> work, std::shared_ptr<CallBase> call);
 

@@ -70,17 +70,12 @@ class AsyncResult {
 
   /// Stores `value` and wakes every waiter, in the order they waited. Never blocks.
   template <class U = T>
-    requires(!std::is_void_v<T>) && std::constructible_from<T, U&&>
-  void set(U&& value) const {
+  requires(!std::is_void_v<T>) && std::constructible_from<T, U&&> void set(U&& value) const {
     s_->value.emplace(std::forward<U>(value));
     s_->mark_ready(nullptr);
   }
   /// For AsyncResult<void>: marks it done and wakes every waiter. Never blocks.
-  void set() const
-    requires std::is_void_v<T>
-  {
-    s_->mark_ready(nullptr);
-  }
+  void set() const requires std::is_void_v<T> { s_->mark_ready(nullptr); }
   /// Stores an exception that every get() will rethrow, and wakes every waiter. Never blocks.
   void set_exception(std::exception_ptr error) const { s_->mark_ready(std::move(error)); }
 
@@ -104,7 +99,9 @@ class AsyncResult {
   decltype(auto) get_nowait() const { return get(Duration::zero()); }
 
   /// Blocks until it is ready or `timeout` passes; returns ready(). Never throws the stored exception.
-  bool wait(Duration timeout = forever) const { return s_->wait_until(detail::deadline_in(timeout), "AsyncResult.wait"); }
+  bool wait(Duration timeout = forever) const {
+    return s_->wait_until(detail::deadline_in(timeout), "AsyncResult.wait");
+  }
 
   /// As a link target (`greenlet.link(result)`): takes the finished greenlet's outcome - its value, or
   /// its exception (GreenletExit when killed). The greenlet must return T (for void, anything);

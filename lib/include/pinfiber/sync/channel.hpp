@@ -81,7 +81,8 @@ class Channel {
 
   /// Putters waiting minus getters waiting (gevent's balance).
   std::ptrdiff_t balance() const {
-    return static_cast<std::ptrdiff_t>(putters_.size() + returned_.size()) - static_cast<std::ptrdiff_t>(getters_.size());
+    return static_cast<std::ptrdiff_t>(putters_.size() + returned_.size()) -
+           static_cast<std::ptrdiff_t>(getters_.size());
   }
   std::size_t getter_count() const { return getters_.size(); }
   std::size_t putter_count() const { return putters_.size(); }
@@ -116,9 +117,9 @@ class Channel {
     }
   }
 
-  T* offer_ = nullptr;          // the item put() is handing over, during notify_one()
-  std::optional<T> taken_;      // the item a picked putter handed over, during notify_one()
-  std::deque<T> returned_;      // items given back by killed getters, served before anything else
+  T* offer_ = nullptr;      // the item put() is handing over, during notify_one()
+  std::optional<T> taken_;  // the item a picked putter handed over, during notify_one()
+  std::deque<T> returned_;  // items given back by killed getters, served before anything else
   detail::WaitQueue getters_;
   detail::WaitQueue putters_;
 };

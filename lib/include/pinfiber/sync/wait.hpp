@@ -21,7 +21,7 @@ namespace pinfiber {
 class Waitable {
  public:
   Waitable(const GreenletBase& g) : fiber_(g.fiber()) {}  // NOLINT: implicit, so lists read {g, event, result}
-  Waitable(Event& e) : event_(&e) {}                        // NOLINT
+  Waitable(Event& e) : event_(&e) {}                      // NOLINT
   template <class T>
   Waitable(const AsyncResult<T>& r)  // NOLINT
       : result_(&r), result_ready_(&ready_of<T>), result_queue_(&queue_of<T>) {}

@@ -20,6 +20,9 @@ namespace pinfiber::gpio {
 
 namespace {
 
+// The tables are laid out as the header is; clang-format would fold them into paragraphs.
+// clang-format off
+
 using K = PinKind;
 
 std::vector<HeaderPin> forty_pin_header() {
@@ -150,6 +153,8 @@ const Board pi5{
 };
 
 const std::array<const Board*, 4> all_boards = {&zero_w, &pi3b, &pi4b, &pi5};
+
+// clang-format on
 
 }  // namespace
 

@@ -24,8 +24,7 @@ concept integer = std::integral<T> && !std::is_same_v<std::remove_cv_t<T>, bool>
 
 // Only IEEE-754 binary32/binary64 have a wire format to speak of.
 template <class T>
-concept wire_float = std::floating_point<T> && std::numeric_limits<T>::is_iec559 &&
-                     (sizeof(T) == 4 || sizeof(T) == 8);
+concept wire_float = std::floating_point<T> && std::numeric_limits<T>::is_iec559 &&(sizeof(T) == 4 || sizeof(T) == 8);
 
 template <class T>
 concept number = integer<T> || wire_float<T>;

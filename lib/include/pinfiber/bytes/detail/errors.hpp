@@ -44,8 +44,7 @@ inline std::string count_bytes(std::size_t n) { return std::to_string(n) + (n ==
 }
 
 [[noreturn]] inline void throw_seek_past_end(std::size_t offset, std::size_t size) {
-  throw BytesRangeError("seek to offset " + std::to_string(offset) + " of " + count_bytes(size) +
-                        ": past the end");
+  throw BytesRangeError("seek to offset " + std::to_string(offset) + " of " + count_bytes(size) + ": past the end");
 }
 
 [[noreturn]] inline void throw_index_past_end(std::size_t index, std::size_t size) {
