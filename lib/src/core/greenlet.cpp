@@ -43,7 +43,7 @@ bool GreenletBase::join(Duration timeout) const {
   return f->dead();
 }
 
-void GreenletBase::wait_ready(Duration timeout, const char*) const {
+void GreenletBase::wait_ready(Duration timeout) const {
   if (!join(timeout)) throw Timeout::expired(timeout);
 }
 
@@ -59,7 +59,6 @@ void GreenletBase::kill(std::exception_ptr ex, bool block, Duration timeout) con
 }
 
 void GreenletBase::link(std::function<void(const GreenletBase&)> fn) const {
-  GreenletBase self = *this;
   // The callback keeps only a raw pointer: a handle inside the fiber's own link list would keep the
   // fiber alive forever.
   detail::Fiber* f = f_.get();

@@ -35,18 +35,11 @@ namespace {
 // waits at most 256 turns (a few microseconds on a PC) behind greenlets that keep yielding.
 constexpr unsigned kPollEvery = 256;
 
-class MainFiber final : public Fiber {
+// The main greenlet (the thread's own stack) and the hub fiber (which runs hub_loop, entered from
+// fiber_entry) have no body of their own.
+class BodylessFiber final : public Fiber {
  public:
-  MainFiber() : Fiber(0) {}
-
- private:
-  void run_body() override {}
-};
-
-class HubFiber final : public Fiber {
- public:
-  HubFiber(std::size_t stack, HubImpl* hub) : Fiber(stack), hub_(hub) {}
-  HubImpl* hub_;
+  explicit BodylessFiber(std::size_t stack) : Fiber(stack) {}
 
  private:
   void run_body() override {}
@@ -163,12 +156,12 @@ HubImpl::HubImpl() {
   ev_unref(loop_);  // a possible post() alone does not keep the loop alive; hold() does
   ev_init(&wake_timer_, &HubImpl::on_wake_timer);
 
-  main_ = new MainFiber();
+  main_ = new BodylessFiber(0);
   main_->is_main_ = true;
   main_->state_ = FiberState::running;
   main_->name_ = "main";
   current_ = main_;
-  hub_fiber_ = new HubFiber(default_stack_size_, this);
+  hub_fiber_ = new BodylessFiber(default_stack_size_);
   hub_fiber_->name_ = "hub";
 
   if (const char* mode = std::getenv("PINFIBER_TEST_CLOCK"); mode && std::strcmp(mode, "paused") == 0) pause_clock();
@@ -232,7 +225,6 @@ std::size_t HubImpl::kill_all(Duration timeout) {
 // Greenlets still alive when their thread ends are killed, so their destructors run; one that
 // refuses to die (swallows GreenletExit and blocks forever) is abandoned when LoopExit says so.
 void HubImpl::kill_all_on_exit() {
-  shutting_down_ = true;
   if (current_ != main_) return;  // thread exit from inside a greenlet: nothing safe to do
   kill_all(forever);
   // Drop the run queue's references to greenlets killed before they ran.
@@ -258,14 +250,12 @@ void HubImpl::push_ready(Fiber* f) {
     ready_head_ = f;
   }
   ready_tail_ = f;
-  ++ready_count_;
 }
 
 Fiber* HubImpl::pop_ready() {
   while (Fiber* f = ready_head_) {
     ready_head_ = f->next_ready_;
     if (!ready_head_) ready_tail_ = nullptr;
-    --ready_count_;
     if (f->state_ != FiberState::dead) return f;
     f->release();  // killed before it ever ran: drop the run queue's reference
   }

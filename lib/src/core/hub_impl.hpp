@@ -111,7 +111,6 @@ class HubImpl {
   Fiber* zombie_ = nullptr;  // finished fiber whose stack is freed once we are off it
   Fiber* ready_head_ = nullptr;
   Fiber* ready_tail_ = nullptr;
-  std::size_t ready_count_ = 0;
   unsigned switches_since_poll_ = 0;
 
   TimerHeap timers_;
@@ -133,7 +132,6 @@ class HubImpl {
   IntrusiveList all_;  // live spawned fibers
   ExceptionHandler handler_;
   std::uint64_t last_id_ = 0;
-  bool shutting_down_ = false;
   void* altstack_ = nullptr;
   struct Extension {
     const void* key;

@@ -75,7 +75,7 @@ class GreenletBase {
   explicit GreenletBase(detail::Fiber* f) : f_(f) {}
 
  protected:
-  void wait_ready(Duration timeout, const char* what) const;  // join, or throw Timeout
+  void wait_ready(Duration timeout) const;  // join, or throw Timeout
   detail::FiberRef f_;
   friend GreenletBase getcurrent();
 };
@@ -136,7 +136,7 @@ class Greenlet : public GreenletBase {
   /// Blocks until it finishes, then returns its value or rethrows its exception. Throws Timeout if
   /// `timeout` passes first.
   T& get(Duration timeout = forever) const {
-    wait_ready(timeout, "get");
+    wait_ready(timeout);
     if (auto e = exception()) std::rethrow_exception(e);
     return *static_cast<detail::ResultFiber<T>*>(f_.get())->result;
   }
@@ -157,7 +157,7 @@ class Greenlet<void> : public GreenletBase {
   Greenlet() = default;
   /// Blocks until it finishes; rethrows its exception. Throws Timeout if `timeout` passes first.
   void get(Duration timeout = forever) const {
-    wait_ready(timeout, "get");
+    wait_ready(timeout);
     if (auto e = exception()) std::rethrow_exception(e);
   }
 
