@@ -2,12 +2,13 @@
 // falling edge turns it off; one line has both handlers (which RPi.GPIO refuses). In the same hub:
 // a TCP status port (connect and read the press count and LED state) and a heartbeat timer.
 //
-// On a Raspberry Pi it uses the real chip and runs until SIGINT/SIGTERM. On a PC (no /dev/gpiochip*)
-// it runs on the mock board, where a scripted finger presses the (bouncing) button three times,
-// reads the status port, and the demo exits; --forever keeps the finger pressing until a signal.
-// Either way the LED ends off and the pins are released.
+// On a Raspberry Pi it uses the real chip and runs until SIGINT/SIGTERM. With --mock (scripts/demo
+// passes it on a PC, which has no /dev/gpiochip*) it runs on a simulated Pi Zero W, says so loudly,
+// and a scripted finger presses the (bouncing) button three times, reads the status port, and the
+// demo exits; --forever keeps the finger pressing until a signal. Either way the LED ends off and the
+// pins are released.
 //
-//   button_led [--forever] [--port N]        (status port: N, default 0 = any free one, on stderr)
+//   button_led [--mock] [--forever] [--port N]   (status port: N, default 0 = any free one, on stderr)
 
 #include <signal.h>
 
@@ -17,6 +18,8 @@
 #include <string>
 
 #include "pinfiber/pinfiber.hpp"
+
+#include "paused_clock.hpp"
 
 using namespace std::chrono_literals;
 namespace gpio = pinfiber::gpio;
@@ -54,20 +57,24 @@ std::string ask_status(std::uint16_t port) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  example::take_paused_clock_flag(argc, argv);
   bool forever = false;
   std::uint16_t port = 0;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--forever") == 0) {
       forever = true;
+    } else if (std::strcmp(argv[i], "--mock") == 0) {
+      gpio::use_backend("mock");
+      std::fputs("button_led: SIMULATED GPIO (the mock Raspberry Pi Zero W): no real pin is driven\n", stderr);
     } else if (std::strcmp(argv[i], "--port") == 0 && i + 1 < argc) {
       port = static_cast<std::uint16_t>(std::atoi(argv[++i]));
     } else {
-      std::fprintf(stderr, "usage: %s [--forever] [--port N]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--mock] [--forever] [--port N]\n", argv[0]);
       return 2;
     }
   }
 
-  gpio::Backend& backend = gpio::default_backend();  // PINFIBER_GPIO=mock|gpiod to choose
+  gpio::Backend& backend = gpio::default_backend();  // or PINFIBER_GPIO=mock|gpiod
   auto* mock = dynamic_cast<gpio::MockBackend*>(&backend);
   gpio::Chip chip = gpio::Chip::default_chip();
   say("button_led: button on BCM " + std::to_string(kButton) + ", LED on BCM " + std::to_string(kLed) + ", " +
@@ -115,7 +122,7 @@ int main(int argc, char** argv) {
       pinfiber::sleep(500ms);
       say("status port says: " + ask_status(status.address().port()));
     } else {
-      pinfiber::sleep(pinfiber::forever);  // until SIGINT / SIGTERM
+      pinfiber::pause();  // until SIGINT / SIGTERM
     }
   } catch (const pinfiber::GreenletExit&) {
     say("signal: stopping");

@@ -10,6 +10,8 @@
 
 #include "pinfiber/gpio/board.hpp"
 
+#include "paused_clock.hpp"
+
 using namespace pinfiber::gpio;
 
 namespace {
@@ -37,6 +39,7 @@ const char* pull_name(Bias b) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  example::take_paused_clock_flag(argc, argv);
   const Board* board = nullptr;
   if (argc > 1) {
     const std::string_view arg = argv[1];

@@ -21,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include "paused_clock.hpp"
+
 using namespace std::chrono_literals;
 using pinfiber::devices::Pms5003Frame;
 using pinfiber::devices::Pms5003Parser;
@@ -54,7 +56,7 @@ void read_frames(pinfiber::SerialPort& port, Pms5003Parser& parser) {
     std::size_t n = 0;
     try {
       n = port.read(buf, sizeof buf, 5s);
-    } catch (const pinfiber::SerialTimeout&) {
+    } catch (const pinfiber::TimeoutError&) {
       std::printf("%7.3f s  no data for 5 s (sensor asleep, or its TX not on our RX?)\n", seconds_since_start());
       continue;
     }
@@ -171,6 +173,7 @@ int open_pty(std::string& slave_path) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  example::take_paused_clock_flag(argc, argv);
   std::string device;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--device") == 0 && i + 1 < argc) {

@@ -7,7 +7,10 @@
 
 #include <cstdio>
 
-int main() {
+#include "paused_clock.hpp"
+
+int main(int argc, char** argv) {
+  example::take_paused_clock_flag(argc, argv);
   auto foo = pinfiber::spawn([] {
     std::puts("12");
     pinfiber::sleep(0);

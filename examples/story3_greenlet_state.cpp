@@ -9,7 +9,10 @@
 #include <stdexcept>
 #include <string>
 
-int main() {
+#include "paused_clock.hpp"
+
+int main(int argc, char** argv) {
+  example::take_paused_clock_flag(argc, argv);
   auto winner = pinfiber::spawn_with({.name = "winner"}, [] { return std::string("You win!"); });
   auto loser = pinfiber::spawn_with({.name = "loser"},
                                     []() -> std::string { throw std::runtime_error("You fail at failing."); });

@@ -12,9 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "paused_clock.hpp"
+
 using namespace std::chrono_literals;
 
-int main() {
+int main(int argc, char** argv) {
+  example::take_paused_clock_flag(argc, argv);
   pinfiber::Event evt;
 
   auto setter = [&] {

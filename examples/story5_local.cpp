@@ -8,6 +8,8 @@
 
 #include <cstdio>
 
+#include "paused_clock.hpp"
+
 namespace {
 // gevent's `stash = local()` holds any attribute; in C++ each attribute is a local of its own.
 struct Stash {
@@ -16,7 +18,8 @@ struct Stash {
 };
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  example::take_paused_clock_flag(argc, argv);
   Stash stash;
 
   auto f1 = [&] {

@@ -12,9 +12,12 @@
 #include <cstdio>
 #include <string>
 
+#include "paused_clock.hpp"
+
 using namespace std::chrono_literals;
 
-int main() {
+int main(int argc, char** argv) {
+  example::take_paused_clock_flag(argc, argv);
   pinfiber::Queue<int> tasks(3);
 
   auto worker = [&](std::string name) {

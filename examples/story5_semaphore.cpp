@@ -10,7 +10,10 @@
 #include <mutex>
 #include <ranges>
 
-int main() {
+#include "paused_clock.hpp"
+
+int main(int argc, char** argv) {
+  example::take_paused_clock_flag(argc, argv);
   pinfiber::BoundedSemaphore sem(2);
 
   auto worker1 = [&](int n) {

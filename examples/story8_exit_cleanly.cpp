@@ -11,6 +11,8 @@
 
 #include <pinfiber/pinfiber.hpp>
 
+#include "paused_clock.hpp"
+
 using namespace std::chrono_literals;
 
 struct Worker {
@@ -18,7 +20,8 @@ struct Worker {
   ~Worker() { std::printf("worker %d: cleaned up\n", id); }
 };
 
-int main() {
+int main(int argc, char** argv) {
+  example::take_paused_clock_flag(argc, argv);
   pinfiber::SignalHandler on_quit(SIGQUIT, pinfiber::shutdown);
   pinfiber::SignalHandler on_term(SIGTERM, pinfiber::shutdown);
   std::vector<pinfiber::Greenlet<void>> workers;

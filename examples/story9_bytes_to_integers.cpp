@@ -7,7 +7,10 @@
 #include <cstdint>
 #include <iostream>
 
-int main() {
+#include "paused_clock.hpp"
+
+int main(int argc, char** argv) {
+  example::take_paused_clock_flag(argc, argv);
   const std::array<std::uint8_t, 4> reply{'y', 0xcc, 0xa6, 0xbb};
 
   // int.from_bytes(reply, 'big') and int.from_bytes(reply, 'little')

@@ -92,13 +92,13 @@ TEST_F(ClockTest, IdleHubDoesNotSpin) {
 TEST_F(ClockTest, IdleHubWakesForAPostFromAnotherThread) {
   pinfiber::hub().resume_clock();
   auto& hub = pinfiber::hub();
-  auto waiter = spawn([] { pinfiber::detail::park({"post"}); });
+  auto waiter = spawn([] { pinfiber::detail::park_until({"post"}, pinfiber::TimePoint::max()); });
   pinfiber::sleep(0);
   hub.hold();
   const auto before = hub.loop_iterations();
   std::thread t([&hub, f = waiter.fiber()] {
     std::this_thread::sleep_for(50ms);  // the hub is meant to be asleep meanwhile, not polling
-    hub.post([f] { pinfiber::detail::unpark(f); });
+    hub.post([f] { pinfiber::detail::wake(f); });
     hub.unhold();
   });
   waiter.join();

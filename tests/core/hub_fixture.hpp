@@ -1,22 +1,9 @@
 #pragma once
-// Every core test starts on a paused clock and ends with the hub empty: no greenlet left behind.
+// Every core test starts on a paused clock and ends with the hub empty: pinfiber's own fixture.
 
 #include <gtest/gtest.h>
 
 #include <pinfiber/core.hpp>
+#include <pinfiber/testing.hpp>
 
-class HubTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    pinfiber::hub().pause_clock();
-    start_ = pinfiber::Clock::now();
-  }
-  void TearDown() override {
-    EXPECT_EQ(pinfiber::hub().greenlet_count(), 0u) << "a test left greenlets behind";
-    pinfiber::hub().set_exception_handler({});
-  }
-  // Time elapsed on the hub's clock since the test began.
-  pinfiber::Duration elapsed() const { return pinfiber::Clock::now() - start_; }
-
-  pinfiber::TimePoint start_;
-};
+class HubTest : public pinfiber::testing::HubTest {};

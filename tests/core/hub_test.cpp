@@ -1,6 +1,7 @@
 // The hub itself: one per thread, torn down with its thread, settings, and posts across threads.
 
 #include <atomic>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -76,7 +77,7 @@ TEST_F(HubBasics, PostFromManyThreadsRunsEveryCallbackInTheHubThread) {
   const auto hub_thread = std::this_thread::get_id();
   int ran = 0;
   bool all_in_hub_thread = true;
-  auto waiter = spawn([] { pinfiber::detail::park({"posts"}); });
+  auto waiter = spawn([] { pinfiber::detail::park_until({"posts"}, pinfiber::TimePoint::max()); });
   pinfiber::sleep(0);
   hub.hold();
   constexpr int kThreads = 4, kPosts = 250;
@@ -87,7 +88,7 @@ TEST_F(HubBasics, PostFromManyThreadsRunsEveryCallbackInTheHubThread) {
       for (int i = 0; i < kPosts; ++i) {
         hub.post([&, f = waiter.fiber()] {
           all_in_hub_thread = all_in_hub_thread && std::this_thread::get_id() == hub_thread;
-          if (++ran == kThreads * kPosts) pinfiber::detail::unpark(f);
+          if (++ran == kThreads * kPosts) pinfiber::detail::wake(f);
         });
       }
       ++threads_done;
@@ -100,8 +101,6 @@ TEST_F(HubBasics, PostFromManyThreadsRunsEveryCallbackInTheHubThread) {
   EXPECT_EQ(ran, kThreads * kPosts);
   EXPECT_TRUE(all_in_hub_thread);
 }
-
-TEST_F(HubBasics, LoopIsExposedForOtherLayers) { EXPECT_NE(pinfiber::hub().loop(), nullptr); }
 
 TEST_F(HubBasics, KillAllKillsEveryOtherGreenletAndRunsDestructors) {
   int destroyed = 0;
@@ -140,40 +139,46 @@ TEST_F(HubBasics, KillAllFromAGreenletSparesTheCallerAndHonoursTimeout) {
   EXPECT_EQ(elapsed(), 10s);
 }
 
-TEST_F(HubBasics, ExtensionIsMadeOnceAndOutlivesTheGreenletsAtThreadExit) {
-  static const char key = 0;
-  struct State {
-    bool* destroyed;
-    int uses = 0;
-  };
-  static bool state_destroyed;
-  static bool state_alive_in_destructor;
-  state_destroyed = false;
-  state_alive_in_destructor = false;
-  auto get_state = [] {
-    return static_cast<State*>(pinfiber::hub().extension(
-        &key, [] { return static_cast<void*>(new State{&state_destroyed}); },
-        [](void* s) {
-          *static_cast<State*>(s)->destroyed = true;
-          delete static_cast<State*>(s);
-        }));
-  };
+// Per-hub state of a layer: made on first use, one per hub, destroyed after the greenlets that use
+// it (a greenlet killed at thread exit still finds it in its destructor), in reverse order.
+namespace service_test {
+std::vector<std::string>* destroyed = nullptr;
+bool first_alive_in_killed_destructor = false;
+struct First {
+  int uses = 0;
+  ~First() { destroyed->push_back("first"); }
+};
+struct Second {
+  explicit Second(pinfiber::Hub& h) : first(h.service<First>()) {}  // made after First, so gone before it
+  First& first;
+  ~Second() { destroyed->push_back("second"); }
+};
+}  // namespace service_test
+
+TEST_F(HubBasics, ServicesAreMadeOnceAndOutliveTheGreenletsAtThreadExit) {
+  using namespace service_test;
+  std::vector<std::string> order;
+  destroyed = &order;
+  first_alive_in_killed_destructor = false;
   std::thread t([&] {
-    get_state()->uses++;
-    EXPECT_EQ(get_state()->uses, 1);  // the same object the second time
-    struct UsesStateWhenKilled {
-      decltype(get_state) get;
-      ~UsesStateWhenKilled() { state_alive_in_destructor = !state_destroyed && get()->uses == 1; }
+    EXPECT_EQ(pinfiber::hub().find_service<First>(), nullptr);
+    pinfiber::hub().service<Second>();
+    pinfiber::hub().service<First>().uses++;
+    EXPECT_EQ(pinfiber::hub().service<First>().uses, 1);  // the same object the second time
+    struct UsesServiceWhenKilled {
+      ~UsesServiceWhenKilled() {
+        first_alive_in_killed_destructor = destroyed->empty() && pinfiber::hub().service<First>().uses == 1;
+      }
     };
     spawn([&] {
-      UsesStateWhenKilled u{get_state};
+      UsesServiceWhenKilled u;
       pinfiber::sleep(1h);
     });
     pinfiber::sleep(0);
   });
   t.join();
-  EXPECT_TRUE(state_alive_in_destructor);
-  EXPECT_TRUE(state_destroyed);
+  EXPECT_TRUE(first_alive_in_killed_destructor);
+  EXPECT_EQ(order, (std::vector<std::string>{"second", "first"}));
 }
 
 TEST_F(HubBasics, ActivityCountsSwitches) {
@@ -183,5 +188,6 @@ TEST_F(HubBasics, ActivityCountsSwitches) {
   g.join();
   EXPECT_EQ(activity.switches.load() - before, 2u);  // into g, and back when it ends (its yield finds only itself)
   EXPECT_FALSE(activity.polling.load());
-  EXPECT_EQ(activity.running.load(), pinfiber::getcurrent().fiber());
+  EXPECT_EQ(activity.running.load(), pinfiber::getcurrent().fiber()->id());
+  EXPECT_EQ(activity.name_of(activity.running.load()), "main");
 }

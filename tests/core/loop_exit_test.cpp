@@ -11,7 +11,8 @@ using pinfiber::spawn;
 class LoopExitTest : public HubTest {};
 
 TEST_F(LoopExitTest, JoiningAGreenletParkedForeverRaisesNamingIt) {
-  auto stuck = pinfiber::spawn_with({.name = "stuck"}, [] { pinfiber::detail::park({"nothing at all"}); });
+  auto stuck = pinfiber::spawn_with(
+      {.name = "stuck"}, [] { pinfiber::detail::park_until({"nothing at all"}, pinfiber::TimePoint::max()); });
   try {
     stuck.join();
     FAIL() << "join returned";
@@ -35,13 +36,13 @@ TEST_F(LoopExitTest, NotRaisedWhileATimerIsPending) {
 TEST_F(LoopExitTest, NotRaisedWhileAnotherThreadHoldsTheHub) {
   auto& hub = pinfiber::hub();
   bool posted_ran = false;
-  auto waiter = spawn([] { pinfiber::detail::park({"a post from another thread"}); });
+  auto waiter = spawn([] { pinfiber::detail::park_until({"a post from another thread"}, pinfiber::TimePoint::max()); });
   pinfiber::sleep(0);
   hub.hold();
   std::thread t([&hub, f = waiter.fiber(), &posted_ran] {
     hub.post([f, &posted_ran] {
       posted_ran = true;
-      pinfiber::detail::unpark(f);
+      pinfiber::detail::wake(f);
     });
     hub.unhold();
   });
@@ -52,7 +53,7 @@ TEST_F(LoopExitTest, NotRaisedWhileAnotherThreadHoldsTheHub) {
 
 TEST_F(LoopExitTest, RaisedInRealTimeToo) {
   pinfiber::hub().resume_clock();
-  auto stuck = spawn([] { pinfiber::detail::park({"nothing"}); });
+  auto stuck = spawn([] { pinfiber::detail::park_until({"nothing"}, pinfiber::TimePoint::max()); });
   EXPECT_THROW(stuck.join(), pinfiber::LoopExit);
   stuck.kill();
 }

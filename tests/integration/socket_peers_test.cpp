@@ -29,10 +29,10 @@ TEST_F(SocketPeersTest, ConnectTimesOutAgainstAFullBacklog) {
     try {
       c.connect(target, 200ms);
       queued.push_back(std::move(c));
-    } catch (const pinfiber::SocketTimeout& e) {
+    } catch (const pinfiber::TimeoutError& e) {
       EXPECT_GE(pinfiber::Clock::now() - t0, 200ms);
       EXPECT_EQ(e.code().value(), ETIMEDOUT);
-      EXPECT_EQ(std::string(e.what()), "connect to " + target.to_string() + " (timeout 0.200 s): Connection timed out");
+      EXPECT_EQ(std::string(e.what()), "connect to " + target.to_string() + ": timed out after 0.200 s");
       EXPECT_FALSE(queued.empty());
       return;
     }

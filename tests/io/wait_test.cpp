@@ -201,7 +201,7 @@ TEST_F(WaitTest, FinishedWaitsLeaveNoActiveWatcher) {
     EXPECT_FALSE(pinfiber::wait_readable(p.w, 1s));  // a pipe's write end never reads
   }
   // Nothing can wake this greenlet now; a watcher left active would make join hang instead.
-  auto stuck = spawn([] { pinfiber::detail::park({"nothing"}); });
+  auto stuck = spawn([] { pinfiber::detail::park_until({"nothing"}, pinfiber::TimePoint::max()); });
   EXPECT_THROW(stuck.join(), pinfiber::LoopExit);
   stuck.kill();
 }

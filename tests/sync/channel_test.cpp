@@ -61,9 +61,11 @@ TEST_F(ChannelTest, KilledGetterLosesNoItem) {
   pinfiber::Channel<int> ch;
   auto victim = spawn([&] { ch.get(); });
   pinfiber::sleep(0);
-  ch.put(7);  // handed to victim, which has not run yet
-  victim.kill();
-  EXPECT_EQ(ch.get_nowait(), 7);
+  victim.kill(false);  // queued first: it reaches the victim before any meeting does
+  auto putter = spawn([&] { ch.put(7); });
+  EXPECT_EQ(ch.get(), 7);
+  putter.join();
+  EXPECT_TRUE(victim.killed());
 }
 
 TEST_F(ChannelTest, MainPuttingWithNoGetterGetsLoopExit) {

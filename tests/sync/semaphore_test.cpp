@@ -44,8 +44,10 @@ TEST_F(SemaphoreTest, WaitersGetPermitsFirstComeFirstServed) {
   }
   pinfiber::sleep(0);
   sem.release();
-  // The permit went to the first waiter: a greenlet arriving now cannot take it.
-  EXPECT_FALSE(sem.try_acquire());
+  // Wake, then take (gevent's order): the release queued the first waiter's wake-up, and what it gets
+  // is decided when it runs - so main, which has not blocked since, can take the permit back.
+  EXPECT_TRUE(sem.try_acquire());
+  sem.release();
   sem.release();
   sem.release();
   pinfiber::joinall(gs);
@@ -58,28 +60,30 @@ TEST_F(SemaphoreTest, KilledWaiterLeaksNoPermit) {
   auto victim = spawn([&] { sem.acquire(); });
   auto other = spawn([&] { sem.acquire(); });
   pinfiber::sleep(0);
-  sem.release();  // handed to victim, which has not run yet
-  victim.kill();
-  other.join();  // the permit moved on to the next waiter
+  victim.kill(false);  // queued first: it reaches the victim before the release's wake-up does
+  sem.release();
+  other.join();  // the permit went to the next waiter
+  EXPECT_TRUE(victim.killed());
   EXPECT_EQ(sem.counter(), 0u);
 
   auto lone = spawn([&] { sem.acquire(); });
   pinfiber::sleep(0);
+  lone.kill(false);
   sem.release();
-  lone.kill();  // nobody behind it: the permit returns to the counter
+  lone.join();  // killed before its wake-up came: the permit stays with the counter
   EXPECT_EQ(sem.counter(), 1u);
 }
 
-TEST_F(SemaphoreTest, TimedOutWaiterThatWasHandedAPermitKeepsIt) {
+TEST_F(SemaphoreTest, AWaiterWhoseTimeoutFiredFirstTakesNoPermit) {
   pinfiber::Semaphore sem(0);
-  bool got = false;
+  bool got = true;
   auto w = spawn([&] { got = sem.acquire(1s); });
   pinfiber::sleep(0);
-  pinfiber::hub().advance_clock(1s);  // its timer fires: it is queued to run, but not yet running
-  sem.release();                      // and is picked before it runs: the hand-off wins
+  pinfiber::hub().advance_clock(1s);  // its timer fires: its timeout is decided, it is queued to run
+  sem.release();                      // the wake-up comes after: the permit stays free (as in gevent)
   w.join();
-  EXPECT_TRUE(got);
-  EXPECT_EQ(sem.counter(), 0u);
+  EXPECT_FALSE(got);
+  EXPECT_EQ(sem.counter(), 1u);
 }
 
 TEST_F(SemaphoreTest, WaitBlocksUntilAPermitIsFreeWithoutTakingIt) {

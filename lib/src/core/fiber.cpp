@@ -4,7 +4,7 @@
 
 namespace pinfiber::detail {
 
-Fiber::Fiber(std::size_t stack_size) : stack_size_(stack_size) {}
+Fiber::Fiber(std::size_t stack_size) : Runnable(Kind::fiber), stack_size_(stack_size) {}
 
 Fiber::~Fiber() = default;
 
@@ -13,23 +13,18 @@ std::string Fiber::name() const {
   return "Greenlet-" + std::to_string(id_);
 }
 
-void Fiber::add_link(std::function<void()> fn) {
-  if (dead()) {
-    fn();
-    return;
+void Fiber::set_name(std::string name) {
+  name_ = std::move(name);
+  // A blocking monitor reads names from the hub's copy, never from the greenlet.
+  if (state_ != FiberState::dead) {
+    if (HubImpl* hub = HubImpl::current_or_null()) hub->name_changed(this);
   }
-  links_.push_back(std::move(fn));
 }
 
-Fiber* current_fiber() { return HubImpl::current().current_fiber(); }
-void park(WaitFor what) { HubImpl::current().park(what); }
-bool park_until(WaitFor what, TimePoint deadline) { return HubImpl::current().park_until(what, deadline); }
-void unpark(Fiber* f) { HubImpl::current().unpark(f); }
-void interrupt(Fiber* f, std::exception_ptr ex) { HubImpl::current().interrupt(f, std::move(ex)); }
+bool FiberLinks::ready() const { return owner_->dead(); }
 
-void arm_timer(TimerNode& node, TimePoint deadline) { HubImpl::current().arm(node, deadline); }
-void disarm_timer(TimerNode& node) {
-  if (node.armed()) HubImpl::current().disarm(node);
-}
+// A pass holds the greenlet: one whose last handle is gone still serves its links to the end.
+void FiberLinks::on_pass_queued() { owner_->add_ref(); }
+void FiberLinks::on_pass_ended() { owner_->release(); }
 
 }  // namespace pinfiber::detail

@@ -1,10 +1,11 @@
 #include "pinfiber/core/greenlet.hpp"
 
 #include <algorithm>
+#include <system_error>
 
 #include "core/hub_impl.hpp"
 #include "core/stack_pool.hpp"
-#include "pinfiber/core/timeout.hpp"
+#include "pinfiber/core/detail/multi_wait.hpp"
 
 namespace pinfiber {
 
@@ -18,153 +19,183 @@ std::size_t resolve_stack_size(std::size_t requested) {
   return (requested + page - 1) / page * page;
 }
 
-Fiber* schedule(Fiber* f, const SpawnOptions& options) {
+Fiber* adopt(Fiber* f, const SpawnOptions& options) {
   if (!options.name.empty()) f->set_name(options.name);
-  HubImpl::current().schedule(f);
+  try {
+    HubImpl::current().adopt(f);
+  } catch (const std::system_error& e) {
+    const std::string who = f->name_cstr() ? "'" + std::string(f->name_cstr()) + "'" : std::string("a greenlet");
+    f->release();
+    throw Error(e.code(), "spawn " + who + ": " + e.what());
+  }
   return f;
 }
 
-Fiber* schedule_later(Fiber* f, Duration delay, const SpawnOptions& options) {
-  if (!options.name.empty()) f->set_name(options.name);
-  HubImpl::current().schedule_later(f, delay);
-  return f;
+void start(Fiber* f) { HubImpl::current().start(f); }
+void start_later(Fiber* f, Duration delay) { HubImpl::current().start_later(f, delay); }
+
+namespace {
+
+// A link() callback: run by the links pass in a greenlet of its own (gevent's SpawnedLink), or
+// inline for the library's own bookkeeping.
+struct CallbackLink : Link {
+  enum class When : std::uint8_t { always, on_success, on_failure, inline_always };
+  CallbackLink(std::function<void(const GreenletBase&)> f, When w, std::uint64_t i)
+      : Link(&CallbackLink::fire_link), fn(std::move(f)), when(w), id(i) {}
+
+  static Fiber* fire_link(Link* self, Linkable& source) {
+    std::unique_ptr<CallbackLink> link(static_cast<CallbackLink*>(self));
+    Fiber* dead = static_cast<FiberLinks&>(source).owner();
+    const bool failed = static_cast<bool>(dead->error());
+    if ((link->when == When::on_success && failed) || (link->when == When::on_failure && !failed)) return nullptr;
+    if (link->when == When::inline_always) {
+      try {
+        link->fn(GreenletBase(dead));
+      } catch (...) {
+        HubImpl::current().report(dead, std::current_exception());
+      }
+      return nullptr;
+    }
+    // The callback gets a greenlet of its own, which runs now, before the rest of the pass.
+    auto body = [fn = std::move(link->fn), g = GreenletBase(dead)] { fn(g); };
+    Fiber* runner;
+    try {
+      runner = make_fiber(SpawnOptions{.name = "link of " + dead->name()}, std::move(body));
+    } catch (...) {
+      // No stack for it: the link cannot run. Say so; the pass and the program go on.
+      HubImpl::current().report(dead, std::current_exception());
+      return nullptr;
+    }
+    return HubImpl::current().start_now(runner);
+  }
+
+  std::function<void(const GreenletBase&)> fn;
+  When when;
+  std::uint64_t id;
+};
+
+LinkId add_link(Fiber* f, std::function<void(const GreenletBase&)> fn, CallbackLink::When when) {
+  auto* link = new CallbackLink(std::move(fn), when, unique_id());
+  f->links().rawlink(*link);
+  return LinkId{link->id};
 }
+
+}  // namespace
 
 }  // namespace detail
 
-bool GreenletBase::join(Duration timeout) const {
+void GreenletBase::start() const {
+  if (f_->state() != detail::FiberState::created)
+    throw Error("start greenlet '" + name() + "': it was started already");
+  detail::start(f_.get());
+}
+
+void GreenletBase::start_later(TimeSpan delay) const {
+  if (f_->state() != detail::FiberState::created)
+    throw Error("start greenlet '" + name() + "': it was started already");
+  detail::start_later(f_.get(), delay);
+}
+
+bool GreenletBase::join(TimeSpan timeout) const {
   detail::Fiber* f = f_.get();
   if (f->dead()) return true;
   if (f == detail::current_fiber()) throw Error("join greenlet '" + f->name() + "': a greenlet cannot join itself");
-  const TimePoint deadline = deadline_after(Clock::now(), timeout);
-  while (!f->dead()) {
-    if (!f->done_waiters().wait({"join of greenlet", f}, deadline)) break;
-  }
+  f->links().wait(deadline_in(timeout), {"the end of greenlet", f});
   return f->dead();
 }
 
-void GreenletBase::wait_ready(Duration timeout) const {
-  if (!join(timeout)) throw Timeout::expired(timeout);
+void GreenletBase::wait_ready(Duration timeout, const char* action) const {
+  if (join(timeout)) return;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "after %.3f s", std::chrono::duration<double>(timeout).count());
+  throw TimeoutError(std::string(action) + " greenlet '" + name() + "'", buf);
 }
 
-void GreenletBase::kill(bool block, Duration timeout) const {
+void GreenletBase::throw_killed(const char* action) const {
+  throw GreenletKilled(std::string(action) + " greenlet '" + name() +
+                       "': it was killed (GreenletExit) before it returned a value");
+}
+
+void GreenletBase::kill(bool block, TimeSpan timeout) const {
   kill(std::make_exception_ptr(GreenletExit()), block, timeout);
 }
 
-void GreenletBase::kill(std::exception_ptr ex, bool block, Duration timeout) const {
+void GreenletBase::kill(std::exception_ptr ex, bool block, TimeSpan timeout) const {
   detail::Fiber* f = f_.get();
   if (f->dead()) return;
-  detail::interrupt(f, std::move(ex));
-  if (block) join(timeout);
+  detail::queue_kill(f, std::move(ex));
+  if (!block || f->dead()) return;
+  if (f == detail::current_fiber()) {
+    // Killing itself and waiting: the kill reaches it at this blocking point.
+    detail::park_until({"its own kill"}, TimePoint::max());
+    return;
+  }
+  join(timeout);
 }
 
-void GreenletBase::link(std::function<void(const GreenletBase&)> fn) const {
-  // The callback keeps only a raw pointer: a handle inside the fiber's own link list would keep the
-  // fiber alive forever.
-  detail::Fiber* f = f_.get();
-  f->add_link([f, fn = std::move(fn)] { fn(GreenletBase(f)); });
+LinkId GreenletBase::link(std::function<void(const GreenletBase&)> fn) const {
+  return detail::add_link(f_.get(), std::move(fn), detail::CallbackLink::When::always);
 }
 
-void GreenletBase::link_value(std::function<void(const GreenletBase&)> fn) const {
-  link([fn = std::move(fn)](const GreenletBase& g) {
-    if (g.successful()) fn(g);
-  });
+LinkId GreenletBase::link_value(std::function<void(const GreenletBase&)> fn) const {
+  return detail::add_link(f_.get(), std::move(fn), detail::CallbackLink::When::on_success);
 }
 
-void GreenletBase::link_exception(std::function<void(const GreenletBase&)> fn) const {
-  link([fn = std::move(fn)](const GreenletBase& g) {
-    if (!g.successful()) fn(g);
-  });
+LinkId GreenletBase::link_exception(std::function<void(const GreenletBase&)> fn) const {
+  return detail::add_link(f_.get(), std::move(fn), detail::CallbackLink::When::on_failure);
 }
 
-bool is_greenlet_exit(const std::exception_ptr& e) {
-  if (!e) return false;
-  try {
-    std::rethrow_exception(e);
-  } catch (const GreenletExit&) {
-    return true;
-  } catch (...) {
-    return false;
+LinkId GreenletBase::rawlink(std::function<void(const GreenletBase&)> fn) const {
+  return detail::add_link(f_.get(), std::move(fn), detail::CallbackLink::When::inline_always);
+}
+
+void GreenletBase::unlink(LinkId id) const {
+  if (auto* link = f_->links().find_link([id](const detail::Link& l) {
+        return l.fire == &detail::CallbackLink::fire_link &&
+               static_cast<const detail::CallbackLink&>(l).id == static_cast<std::uint64_t>(id);
+      })) {
+    f_->links().unlink(*link);
+    delete static_cast<detail::CallbackLink*>(link);
   }
 }
 
 GreenletBase getcurrent() { return GreenletBase(detail::current_fiber()); }
 
+std::vector<GreenletBase> all_greenlets() {
+  std::vector<GreenletBase> out;
+  for (auto& f : detail::HubImpl::current().greenlets()) out.emplace_back(f.get());
+  return out;
+}
+
 GreenletBase main_greenlet() { return GreenletBase(detail::HubImpl::current().main_fiber()); }
 
-namespace {
-
-// One waiter per greenlet, all waking the same joiner, which learns who finished in what order.
-struct JoinState {
-  detail::Fiber* joiner;
-  std::vector<detail::Fiber*> finished;
-};
-struct JoinWaiter : detail::Waiter {
-  JoinState* state = nullptr;
-  detail::Fiber* target = nullptr;
-  static void on_done(detail::Waiter* w) {
-    auto* jw = static_cast<JoinWaiter*>(w);
-    jw->state->finished.push_back(jw->target);
-    detail::unpark(jw->state->joiner);
+std::vector<GreenletBase> joinall(std::span<const GreenletBase> greenlets, TimeSpan timeout, bool raise_error,
+                                  std::size_t count) {
+  std::vector<detail::Linkable*> objects;
+  objects.reserve(greenlets.size());
+  const detail::Fiber* self = detail::current_fiber();
+  for (const auto& g : greenlets) {
+    if (g.fiber() == self) throw Error("joinall: greenlet '" + g.name() + "' cannot join itself");
+    objects.push_back(&g.fiber()->links());
   }
-};
-
-bool failed_with_error(const detail::Fiber* f) { return f->error() && !is_greenlet_exit(f->error()); }
-
-}  // namespace
-
-std::vector<GreenletBase> joinall(std::span<const GreenletBase> greenlets, Duration timeout, bool raise_error) {
+  detail::MultiWait wait(std::move(objects), deadline_in(timeout), count);
   std::vector<GreenletBase> done;
-  JoinState state{detail::current_fiber(), {}};
-  std::vector<JoinWaiter> waiters(greenlets.size());
-  std::size_t pending = 0;
-  const detail::Fiber* first_pending = nullptr;
-  for (std::size_t i = 0; i < greenlets.size(); ++i) {
-    detail::Fiber* f = greenlets[i].fiber();
-    if (f->dead()) {
-      if (raise_error && failed_with_error(f)) std::rethrow_exception(f->error());
-      done.push_back(greenlets[i]);
-      continue;
-    }
-    if (f == state.joiner) throw Error("joinall: greenlet '" + f->name() + "' cannot join itself");
-    waiters[i].wake = &JoinWaiter::on_done;
-    waiters[i].state = &state;
-    waiters[i].target = f;
-    f->done_waiters().add(waiters[i]);
-    if (!first_pending) first_pending = f;
-    ++pending;
-  }
-  struct Unregister {
-    std::span<const GreenletBase> greenlets;
-    std::vector<JoinWaiter>& waiters;
-    ~Unregister() {
-      for (std::size_t i = 0; i < waiters.size(); ++i) {
-        if (waiters[i].linked()) greenlets[i].fiber()->done_waiters().remove(waiters[i]);
-      }
-    }
-  } unregister{greenlets, waiters};
-
-  const TimePoint deadline = deadline_after(Clock::now(), timeout);
-  std::size_t seen = 0;
-  while (pending > 0) {
-    if (state.finished.size() == seen) {
-      if (!detail::park_until({"joinall of greenlets, first", first_pending}, deadline)) break;
-    }
-    for (; seen < state.finished.size(); ++seen) {
-      detail::Fiber* f = state.finished[seen];
-      --pending;
-      if (raise_error && failed_with_error(f)) std::rethrow_exception(f->error());
-      done.push_back(GreenletBase(f));
-    }
-    for (std::size_t i = 0; i < waiters.size() && first_pending && first_pending->dead(); ++i) {
-      if (waiters[i].linked()) first_pending = waiters[i].target;
-    }
+  while (auto i = wait.next({"joinall of greenlets"})) {
+    const GreenletBase& g = greenlets[*i];
+    if (raise_error && g.exception()) std::rethrow_exception(g.exception());
+    done.push_back(g);
   }
   return done;
 }
 
-void killall(std::span<const GreenletBase> greenlets, bool block, Duration timeout) {
-  for (const auto& g : greenlets) g.kill(false);
+void killall(std::span<const GreenletBase> greenlets, bool block, TimeSpan timeout) {
+  killall(greenlets, std::make_exception_ptr(GreenletExit()), block, timeout);
+}
+
+void killall(std::span<const GreenletBase> greenlets, std::exception_ptr ex, bool block, TimeSpan timeout) {
+  for (const auto& g : greenlets) {
+    if (!g.dead()) detail::queue_kill(g.fiber(), ex);
+  }
   if (block) joinall(greenlets, timeout);
 }
 

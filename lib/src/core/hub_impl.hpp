@@ -1,15 +1,18 @@
 #pragma once
-// The hub's machinery: run queue, switches, timers, clock and the libev loop. Private.
-
-#include <ev.h>
+// The hub's machinery: run queue, switches, timers, the test clock, services and the event driver.
+// Private to core; other layers see Hub (pinfiber/core/hub.hpp) and the detail headers.
 
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/context_switch.hpp"
+#include "core/driver.hpp"
 #include "core/stack_pool.hpp"
 #include "core/timer_heap.hpp"
 #include "pinfiber/core/detail/fiber.hpp"
@@ -32,19 +35,31 @@ class HubImpl {
   HubImpl& operator=(const HubImpl&) = delete;
 
   Hub& facade() { return facade_; }
+  Driver& driver() { return driver_; }
   Fiber* current_fiber() const { return current_; }
   Fiber* main_fiber() { return main_; }
 
-  // Scheduling (see fiber.hpp for the contracts).
-  void schedule(Fiber* f);
-  void schedule_later(Fiber* f, Duration delay);
-  void park(WaitFor what);
+  // --- scheduling (scheduler.cpp) ---
+  /// Registers a new greenlet (stack, id) without queueing it. Throws Error if no stack can be had.
+  void adopt(Fiber* f);
+  /// Queues an adopted greenlet for its first turn, now or after `delay`.
+  void start(Fiber* f);
+  void start_later(Fiber* f, Duration delay);
+  /// Marks an adopted greenlet as running at once (a link callback a notifier hands the CPU to).
+  Fiber* start_now(Fiber* f);
   bool park_until(WaitFor what, TimePoint deadline);
-  void unpark(Fiber* f);
+  void wake(Fiber* f);
+  Fiber* resume_now(Fiber* f);
   void interrupt(Fiber* f, std::exception_ptr ex);
+  void queue_kill(Fiber* f, std::exception_ptr ex);
   void yield_now();
+  void cooperate();
+  /// Parks the current greenlet until the run queue is empty and nothing is due (idle()).
+  void wait_idle();
+  void enqueue(Runnable* r);
+  void dequeue(Runnable* r);
 
-  // Timers and clock.
+  // --- timers and the clock (clock.cpp) ---
   void arm(TimerNode& n, TimePoint deadline) { timers_.arm(n, deadline); }
   void disarm(TimerNode& n) { timers_.disarm(n); }
   TimePoint now() const;
@@ -52,93 +67,104 @@ class HubImpl {
   void resume_clock();
   bool clock_paused() const { return paused_; }
   void advance_clock(Duration d);
+  void inhibit_auto_advance() { ++inhibitors_; }
+  void allow_auto_advance() { --inhibitors_; }
+  std::size_t auto_advance_inhibitors() const { return inhibitors_; }
+  std::size_t pending_timers() const { return timers_.size(); }
+  bool has_ready() const { return ready_head_ != nullptr; }
 
-  std::uint64_t loop_iterations() const { return ev_iteration(loop_); }
-  struct ev_loop* loop() const {
-    return loop_;
-  }
+  // --- other threads (hub.cpp) ---
   void post(std::function<void()> fn);
-  void hold() { holds_.fetch_add(1); }
+  void hold() {
+    holds_.fetch_add(1);
+    driver_.wake();  // the hub re-reads the hold count at its next poll
+  }
   void unhold();
 
+  // --- greenlets as a set (hub.cpp) ---
   void set_exception_handler(ExceptionHandler h) { handler_ = std::move(h); }
-  void report(Fiber* f, std::exception_ptr e);
-  void set_default_stack_size(std::size_t bytes);
+  void report(const Fiber* f, std::exception_ptr e);
+  void report_line(const std::string& line);
+  void set_default_stack_size(std::size_t bytes) { default_stack_size_ = bytes; }
   std::size_t default_stack_size() const { return default_stack_size_; }
   std::size_t greenlet_count() const { return all_.size(); }
+  std::vector<FiberRef> greenlets() const;
+  std::size_t kill_all(Duration timeout);
+  const HubActivity& activity() const { return activity_; }
+  void name_changed(const Fiber* f);
   std::uint64_t next_id() { return ++last_id_; }
 
-  /// Called from the SIGSEGV handler: the fiber whose guard page `addr` hit, if any.
+  // --- services (hub.cpp) ---
+  void* find_service(const void* key) const;
+  void add_service(const void* key, void* object, void (*destroy)(void*));
+
+  /// Called from the SIGSEGV handler: the fiber whose guard region `addr` hit, if any.
   const Fiber* overflowing_fiber(const void* addr) const;
+  [[noreturn]] void overflow_abort(const Fiber* f);
 
  private:
   static HubImpl& create();
   static thread_local HubImpl* tls_hub_;
 
-  void push_ready(Fiber* f);
-  Fiber* pop_ready();
+  // scheduler.cpp
+  void push_back(Runnable* r);
+  void push_front(Runnable* r);
+  Runnable* pop();
+  Fiber* next_to_run();
+  Fiber* run_kill(KillRequest* k);
   void switch_out();
   void switch_to(Fiber* next);
   void after_switch(void* from_ctx, Fiber* from);
   static void fiber_entry(ctx::transfer_t t);
   [[noreturn]] void run_fiber(Fiber* f);
-  void finish(Fiber* f);
-  void start_context(Fiber* f);
-  [[noreturn]] void overflow_abort(const Fiber* f);
+  void finish(Fiber* f, std::exception_ptr ended_with);
   void release_zombie();
   void hub_loop();
   void poll(bool may_block);
   void fire_due_timers();
   void deliver_loop_exit();
-  void sync_hold_ref();
-  void kill_all_on_exit();
-
- public:
-  std::size_t kill_all(Duration timeout);
-  void* extension(const void* key, void* (*make)(), void (*destroy)(void*));
-  const HubActivity& activity() const { return activity_; }
-
- private:
-  static void on_async(struct ev_loop*, ev_async*, int);
-  static void on_wake_timer(struct ev_loop*, ev_timer*, int) {}
+  void drain_posted();
   static void on_delayed_start(TimerNode* n);
   static void on_park_timeout(TimerNode* n);
 
+  // hub.cpp
+  void kill_all_on_exit();
+
   Hub facade_{this};
+  Driver driver_;
   Fiber* main_ = nullptr;
   Fiber* hub_fiber_ = nullptr;
   Fiber* current_ = nullptr;
   Fiber* zombie_ = nullptr;  // finished fiber whose stack is freed once we are off it
-  Fiber* ready_head_ = nullptr;
-  Fiber* ready_tail_ = nullptr;
+  Runnable* ready_head_ = nullptr;
+  Runnable* ready_tail_ = nullptr;
   unsigned switches_since_poll_ = 0;
+  unsigned budget_ = 0;  // ready operations the running greenlet may still do without yielding
+  std::vector<Fiber*> idle_waiters_;
 
   TimerHeap timers_;
   bool paused_ = false;
   TimePoint paused_now_{};
   Duration offset_{0};
+  std::size_t inhibitors_ = 0;
 
-  struct ev_loop* loop_ = nullptr;
-  ev_async async_{};
-  ev_timer wake_timer_{};
   std::mutex post_mutex_;
   std::vector<std::function<void()>> posted_;
   std::atomic<int> holds_{0};
-  bool hold_ref_taken_ = false;
 
   StackPool stacks_;
   EhState* eh_globals_ = ctx::eh_globals();
   std::size_t default_stack_size_ = 64 * 1024;
-  IntrusiveList all_;  // live spawned fibers
+  IntrusiveList all_;  // live greenlets (started or not), the main greenlet excepted
   ExceptionHandler handler_;
   std::uint64_t last_id_ = 0;
   void* altstack_ = nullptr;
-  struct Extension {
+  struct Service {
     const void* key;
     void* object;
     void (*destroy)(void*);
   };
-  std::vector<Extension> extensions_;
+  std::vector<Service> services_;
   HubActivity activity_;
 };
 

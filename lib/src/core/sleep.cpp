@@ -1,20 +1,33 @@
 #include "pinfiber/core/sleep.hpp"
 
+#include "core/hub_impl.hpp"
 #include "pinfiber/core/detail/park.hpp"
 
 namespace pinfiber {
 
-void sleep(Duration d) {
-  if (d <= Duration::zero()) {
-    yield();
+void sleep(TimeSpan d) {
+  if (d.duration() <= Duration::zero()) {
+    detail::yield_now();
     return;
   }
-  const TimePoint deadline = deadline_after(Clock::now(), d);
+  const TimePoint deadline = deadline_in(d);
   // Only the deadline ends a sleep; an interrupt (kill, Timeout) throws out of park_until.
   while (detail::park_until({"sleep"}, deadline)) {
   }
 }
 
-void sleep(double seconds) { sleep(std::chrono::duration_cast<Duration>(std::chrono::duration<double>(seconds))); }
+void yield() { detail::yield_now(); }
+
+void idle() { detail::HubImpl::current().wait_idle(); }
+
+void pause() {
+  detail::HubImpl& hub = detail::HubImpl::current();
+  hub.hold();
+  struct Unhold {
+    detail::HubImpl& hub;
+    ~Unhold() { hub.unhold(); }
+  } unhold{hub};
+  for (;;) detail::park_until({"pause() (until killed)"}, TimePoint::max());
+}
 
 }  // namespace pinfiber

@@ -6,45 +6,38 @@
 
 namespace pinfiber {
 
-namespace {
-std::uint64_t next_timeout_id() {
-  static thread_local std::uint64_t last = 0;
-  return ++last;
-}
-}  // namespace
+Timeout::Timeout(TimeSpan d) : Timeout(d, nullptr, true) {}
 
-Timeout::Timeout(Duration d) : Timeout(d, nullptr, 0) {}
-
-Timeout::Timeout(Duration d, std::exception_ptr custom, int)
-    : duration_(d), id_(next_timeout_id()), custom_(std::move(custom)) {
-  if (d == forever) {
+Timeout::Timeout(TimeSpan d, std::exception_ptr custom, bool start_now)
+    : duration_(d), id_(detail::unique_id()), custom_(std::move(custom)) {
+  if (duration_ == forever) {
     std::snprintf(what_, sizeof what_, "Timeout (never)");
-    return;
+  } else {
+    std::snprintf(what_, sizeof what_, "Timeout after %.3f s", std::chrono::duration<double>(duration_).count());
   }
-  std::snprintf(what_, sizeof what_, "Timeout after %.3f s", std::chrono::duration<double>(d).count());
-  if (d < Duration::zero()) return;
-  owner_ = detail::current_fiber();
-  timer_.fire = &Timeout::fire;
-  timer_.context = this;
-  detail::arm_timer(timer_, deadline_after(Clock::now(), d));
+  if (start_now) start();
 }
 
 Timeout::Timeout(const Timeout& other)
-    : Interrupt(other), duration_(other.duration_), id_(other.id_), custom_(other.custom_) {
+    : Interrupt(other), duration_(other.duration_), id_(other.id_), custom_(other.custom_), copy_(true) {
   std::snprintf(what_, sizeof what_, "%s", other.what_);
 }
 
 Timeout::~Timeout() { cancel(); }
 
-Timeout Timeout::expired(Duration d) {
-  Timeout t(Duration(-1));
-  t.duration_ = d;
-  std::snprintf(t.what_, sizeof t.what_, "Timeout after %.3f s", std::chrono::duration<double>(d).count());
-  return t;
+void Timeout::start() {
+  if (copy_) throw Error("start a Timeout: this is a copy (the thrown exception), not the deadline itself");
+  if (pending()) throw Error(std::string("start a Timeout: it is already armed (") + what_ + ")");
+  if (duration_ == forever) return;
+  owner_ = detail::current_fiber();
+  timer_.fire = &Timeout::fire;
+  timer_.context = this;
+  detail::arm_timer(timer_, deadline_in(duration_));
 }
 
 void Timeout::cancel() {
   if (owner_) detail::disarm_timer(timer_);
+  owner_ = nullptr;
 }
 
 bool Timeout::pending() const { return owner_ && timer_.armed(); }
@@ -52,7 +45,8 @@ bool Timeout::pending() const { return owner_ && timer_.armed(); }
 void Timeout::fire(detail::TimerNode* node) {
   auto* self = static_cast<Timeout*>(node->context);
   std::exception_ptr ex = self->custom_ ? self->custom_ : std::make_exception_ptr(Timeout(*self));
-  detail::interrupt(self->owner_, std::move(ex));
+  detail::Fiber* owner = std::exchange(self->owner_, nullptr);
+  detail::interrupt(owner, std::move(ex));
 }
 
 }  // namespace pinfiber

@@ -52,14 +52,6 @@ std::string supported_rates() {
   return out;
 }
 
-std::string seconds_text(Duration d) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3f s", std::chrono::duration<double>(d).count());
-  return buf;
-}
-
-bool would_block(int err) { return err == EAGAIN || err == EWOULDBLOCK; }
-
 const char* parity_name(Parity p) {
   switch (p) {
     case Parity::none: return "no parity";
@@ -71,8 +63,8 @@ const char* parity_name(Parity p) {
 
 // The hint a user needs more than the errno text.
 std::string open_hint(int err) {
-  if (err == EACCES) return " (add the user to the dialout group)";
-  if (err == EBUSY) return " (another program holds it, or the serial console uses it)";
+  if (err == EACCES) return "add the user to the dialout group";
+  if (err == EBUSY) return "another program holds it, or the serial console uses it";
   return "";
 }
 
@@ -81,66 +73,28 @@ std::string open_hint(int err) {
 SerialPort::SerialPort(std::string path, const SerialSettings& settings) : path_(std::move(path)) {
   // O_NOCTTY: a daemon without a terminal must not acquire the port as its controlling tty (a
   // hang-up would then send it SIGHUP).
-  fd_ = ::open(path_.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-  if (fd_ < 0) {
+  const int fd = ::open(path_.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
     const int err = errno;
-    throw SerialError(err, "open " + path_ + ": " + std::strerror(err) + open_hint(err));
+    throw Error(err, "open " + path_, open_hint(err));
+  }
+  fd_ = Fd(fd, path_);
+  if (!::isatty(fd)) {
+    fd_.close();
+    fail("open", ENOTTY);
   }
   try {
-    if (!::isatty(fd_)) fail("open", ENOTTY);
     configure(settings);
   } catch (...) {
-    ::close(fd_);
-    fd_ = -1;
+    fd_.close();
     throw;
   }
 }
 
-SerialPort::SerialPort(SerialPort&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)), path_(std::move(other.path_)), settings_(other.settings_) {}
-
-SerialPort& SerialPort::operator=(SerialPort&& other) noexcept {
-  if (this != &other) {
-    try {
-      close();
-    } catch (const std::system_error&) {  // the fd is gone either way (see close)
-    }
-    fd_ = std::exchange(other.fd_, -1);
-    path_ = std::move(other.path_);
-    settings_ = other.settings_;
-  }
-  return *this;
-}
-
-SerialPort::~SerialPort() {
-  try {
-    close();
-  } catch (const std::system_error&) {
-  }
-}
-
-void SerialPort::fail(const std::string& action, int err) const {
-  throw SerialError(err, action + " " + path_ + ": " + std::strerror(err));
-}
-
-void SerialPort::timed_out(const std::string& action, Duration timeout, std::size_t transferred) const {
-  std::string msg = action + " " + path_ + ": timed out after " + seconds_text(timeout);
-  if (transferred > 0) msg += " (" + std::to_string(transferred) + " transferred)";
-  throw SerialTimeout(msg, transferred);
-}
+void SerialPort::fail(const std::string& action, int err) const { throw Error(err, action + " " + path_); }
 
 void SerialPort::check_open(const char* action) const {
-  if (fd_ < 0) throw SerialError(EBADF, std::string(action) + " " + path_ + ": the port is closed");
-}
-
-bool SerialPort::wait(int events, TimePoint deadline, const std::string& action) {
-  try {
-    return detail::wait_fd(fd_, events, deadline);
-  } catch (const std::system_error& e) {
-    // Another greenlet closed the port under us: say which port and what we were doing.
-    if (e.code().value() != EBADF) throw;
-    throw SerialError(EBADF, action + " " + path_ + ": the port was closed while waiting");
-  }
+  if (!fd_) throw Error(EBADF, std::string(action) + " " + path_, "the port is closed");
 }
 
 void SerialPort::configure(const SerialSettings& s) {
@@ -148,18 +102,18 @@ void SerialPort::configure(const SerialSettings& s) {
   const BaudRate* rate =
       std::find_if(std::begin(baud_rates), std::end(baud_rates), [&](const BaudRate& b) { return b.rate == s.baud; });
   if (rate == std::end(baud_rates)) {
-    throw SerialError(EINVAL, "configure " + path_ + ": unsupported baud rate " + std::to_string(s.baud) +
-                                  " (use one of " + supported_rates() + ")");
+    throw Error::exactly(EINVAL, "configure " + path_ + ": unsupported baud rate " + std::to_string(s.baud) +
+                                     " (use one of " + supported_rates() + ")");
   }
   if (s.data_bits < 5 || s.data_bits > 8) {
-    throw SerialError(EINVAL, "configure " + path_ + ": " + std::to_string(s.data_bits) + " data bits (use 5 to 8)");
+    throw Error::exactly(EINVAL, "configure " + path_ + ": " + std::to_string(s.data_bits) + " data bits (use 5 to 8)");
   }
   if (s.stop_bits != 1 && s.stop_bits != 2) {
-    throw SerialError(EINVAL, "configure " + path_ + ": " + std::to_string(s.stop_bits) + " stop bits (use 1 or 2)");
+    throw Error::exactly(EINVAL, "configure " + path_ + ": " + std::to_string(s.stop_bits) + " stop bits (use 1 or 2)");
   }
 
   termios t{};
-  if (::tcgetattr(fd_, &t) != 0) fail("configure", errno);
+  if (::tcgetattr(fd_.get(), &t) != 0) fail("configure", errno);
   ::cfmakeraw(&t);
   constexpr tcflag_t sizes[] = {CS5, CS6, CS7, CS8};
   t.c_cflag &= ~(CSIZE | PARENB | PARODD | CSTOPB | CRTSCTS | HUPCL);
@@ -173,14 +127,14 @@ void SerialPort::configure(const SerialSettings& s) {
   t.c_cc[VMIN] = 1;
   t.c_cc[VTIME] = 0;
   if (::cfsetispeed(&t, rate->code) != 0 || ::cfsetospeed(&t, rate->code) != 0) fail("configure", errno);
-  const bool set = ::tcsetattr(fd_, TCSANOW, &t) == 0;
+  const bool set = ::tcsetattr(fd_.get(), TCSANOW, &t) == 0;
   const int set_err = errno;
   if (!set && set_err != EINVAL) fail("configure", set_err);
 
   // tcsetattr succeeds when any one change took, and fails with EINVAL when none did (a pty asked
   // for 7 bits): either way, read back what the driver really kept and say what it refused.
   termios got{};
-  if (::tcgetattr(fd_, &got) != 0) fail("configure", errno);
+  if (::tcgetattr(fd_.get(), &got) != 0) fail("configure", errno);
   std::string refused;
   auto note = [&](const std::string& what) { refused += (refused.empty() ? "" : ", ") + what; };
   if (::cfgetospeed(&got) != rate->code || ::cfgetispeed(&got) != rate->code) {
@@ -190,82 +144,47 @@ void SerialPort::configure(const SerialSettings& s) {
   if ((got.c_cflag & (PARENB | PARODD)) != (t.c_cflag & (PARENB | PARODD))) note(parity_name(s.parity));
   if ((got.c_cflag & CSTOPB) != (t.c_cflag & CSTOPB)) note(std::to_string(s.stop_bits) + " stop bits");
   if ((got.c_cflag & CRTSCTS) != (t.c_cflag & CRTSCTS)) note("RTS/CTS flow control set as asked");
-  if (!refused.empty()) throw SerialError(EINVAL, "configure " + path_ + ": the driver did not accept " + refused);
+  if (!refused.empty()) throw Error::exactly(EINVAL, "configure " + path_ + ": the driver did not accept " + refused);
   if (!set) fail("configure", set_err);
   settings_ = s;
 }
 
-std::size_t SerialPort::read(void* buf, std::size_t n, Duration timeout) {
+std::size_t SerialPort::read(void* buf, std::size_t n, TimeSpan timeout) {
   check_open("read from");
-  const TimePoint until = deadline_after(Clock::now(), timeout);
-  for (;;) {
-    const ssize_t got = sys().read(fd_, buf, n);
-    if (got >= 0) return static_cast<std::size_t>(got);
-    const int err = errno;
-    if (err == EINTR) continue;
-    if (!would_block(err)) fail("read from", err);
-    if (!wait(detail::fd_readable, until, "read from")) timed_out("read from", timeout, 0);
-  }
+  return fd_.read(buf, n, timeout);
 }
 
-void SerialPort::read_exact(void* buf, std::size_t n, Duration timeout) {
-  const std::string action = "read_exact " + std::to_string(n) + " bytes from";
-  check_open(action.c_str());
-  const TimePoint until = deadline_after(Clock::now(), timeout);
+void SerialPort::read_exact(void* buf, std::size_t n, TimeSpan timeout) {
+  check_open("read_exact from");
   auto* p = static_cast<std::uint8_t*>(buf);
-  std::size_t done = 0;
-  while (done < n) {
-    const ssize_t got = sys().read(fd_, p + done, n - done);
-    if (got > 0) {
-      done += static_cast<std::size_t>(got);
-      continue;
-    }
-    if (got == 0) {
-      throw SerialError(EIO, action + " " + path_ + ": device hung up after " + std::to_string(done));
-    }
-    const int err = errno;
-    if (err == EINTR) continue;
-    if (!would_block(err)) fail(action, err);
-    if (!wait(detail::fd_readable, until, action)) timed_out(action, timeout, done);
-  }
+  fd_.move_all(detail::fd_readable, "read_exact from", n, fd_.deadline(timeout),
+               [&](std::size_t done) { return sys().read(fd_.get(), p + done, n - done); });
 }
 
-std::vector<std::uint8_t> SerialPort::read_exact(std::size_t n, Duration timeout) {
+std::vector<std::uint8_t> SerialPort::read_exact(std::size_t n, TimeSpan timeout) {
   std::vector<std::uint8_t> out(n);
   read_exact(out.data(), n, timeout);
   return out;
 }
 
-void SerialPort::write_all(const void* buf, std::size_t n, Duration timeout) {
-  check_open("write to");
-  const TimePoint until = deadline_after(Clock::now(), timeout);
+void SerialPort::write_all(const void* buf, std::size_t n, TimeSpan timeout) {
+  check_open("write_all to");
   const auto* p = static_cast<const std::uint8_t*>(buf);
-  std::size_t done = 0;
-  while (done < n) {
-    const ssize_t sent = sys().write(fd_, p + done, n - done);
-    if (sent >= 0) {
-      done += static_cast<std::size_t>(sent);
-      continue;
-    }
-    const int err = errno;
-    if (err == EINTR) continue;
-    if (!would_block(err)) fail("write_all " + std::to_string(n) + " bytes to", err);
-    if (!wait(detail::fd_writable, until, "write to")) {
-      timed_out("write_all " + std::to_string(n) + " bytes to", timeout, done);
-    }
-  }
+  fd_.move_all(detail::fd_writable, "write_all to", n, fd_.deadline(timeout),
+               [&](std::size_t done) { return sys().write(fd_.get(), p + done, n - done); });
 }
 
-void SerialPort::drain(Duration timeout) {
+void SerialPort::drain(TimeSpan timeout) {
   check_open("drain");
-  const TimePoint until = deadline_after(Clock::now(), timeout);
+  const Fd::Deadline deadline = fd_.deadline(timeout);
+  const TimePoint until = deadline.at;
   // One character on the wire: start bit, data bits, parity, stop bits.
   const int bits = 1 + settings_.data_bits + (settings_.parity != Parity::none ? 1 : 0) + settings_.stop_bits;
   for (;;) {
     int queued = 0;
-    if (::ioctl(fd_, TIOCOUTQ, &queued) != 0) fail("drain", errno);
+    if (::ioctl(fd_.get(), TIOCOUTQ, &queued) != 0) fail("drain", errno);
     if (queued <= 0) break;
-    if (Clock::now() >= until) timed_out("drain", timeout, 0);
+    if (Clock::now() >= until) fd_.timed_out("drain", deadline.timeout);
     // Sleep about as long as the queue takes to send, at least 1 ms so a slow UART is not polled
     // in a tight loop.
     const auto send_time = std::chrono::microseconds(std::int64_t{queued} * bits * 1'000'000 / settings_.baud);
@@ -273,24 +192,14 @@ void SerialPort::drain(Duration timeout) {
     pinfiber::sleep(std::min<Duration>(std::max<Duration>(send_time, std::chrono::milliseconds(1)), left));
   }
   // The queue is empty: tcdrain now waits at most for the character in the shift register.
-  while (::tcdrain(fd_) != 0) {
+  while (::tcdrain(fd_.get()) != 0) {
     if (errno != EINTR) fail("drain", errno);
   }
 }
 
 void SerialPort::flush_input() {
   check_open("flush_input");
-  if (::tcflush(fd_, TCIFLUSH) != 0) fail("flush_input", errno);
-}
-
-void SerialPort::close() {
-  if (fd_ < 0) return;
-  const int fd = std::exchange(fd_, -1);
-  try {
-    pinfiber::close(fd);
-  } catch (const std::system_error& e) {
-    throw SerialError(e.code().value(), "close " + path_ + ": " + e.code().message());
-  }
+  if (::tcflush(fd_.get(), TCIFLUSH) != 0) fail("flush_input", errno);
 }
 
 }  // namespace pinfiber

@@ -2,14 +2,16 @@
 
 #include "pinfiber/gpio/backend.hpp"
 
-#include <atomic>
-#include <cstdio>
+#include <cerrno>
 #include <cstdlib>
 #include <memory>
 #include <stdexcept>
 #include <system_error>
 
+#include "gpio/state.hpp"
+#include "pinfiber/core/hub.hpp"
 #include "pinfiber/gpio/board.hpp"
+#include "pinfiber/gpio/error.hpp"
 #include "pinfiber/gpio/gpiod_backend.hpp"
 #include "pinfiber/gpio/mock_backend.hpp"
 
@@ -35,14 +37,7 @@ std::unique_ptr<ChipBackend> Backend::open_by_label(std::string_view label) {
   return nullptr;
 }
 
-namespace detail {
-extern std::atomic<unsigned> default_backend_generation;  // chip.cpp
-}
-
 namespace {
-
-Backend* chosen = nullptr;
-std::unique_ptr<Backend> owned;
 
 std::unique_ptr<Backend> make_backend(std::string_view name) {
   if (name == "gpiod") return std::make_unique<GpiodBackend>();
@@ -50,35 +45,44 @@ std::unique_ptr<Backend> make_backend(std::string_view name) {
     const Board* b = detect_board();
     return std::make_unique<MockBackend>(b ? *b : boards::raspberry_pi_zero_w());
   }
-  throw std::invalid_argument("GPIO backend '" + std::string(name) + "': not one of 'gpiod', 'mock'");
+  throw GpioError(EINVAL, "choose the GPIO backend '" + std::string(name) + "'", "the choices are 'gpiod' and 'mock'");
 }
+
+detail::GpioDefaults& defaults() { return hub().service<detail::GpioDefaults>(); }
 
 }  // namespace
 
 Backend& default_backend() {
-  if (chosen) return *chosen;
+  detail::GpioDefaults& d = defaults();
+  if (d.chosen) return *d.chosen;
   if (const char* env = std::getenv("PINFIBER_GPIO"); env && *env) {
-    owned = make_backend(env);
+    d.owned = make_backend(env);
   } else if (!GpiodBackend().chip_names().empty()) {
-    owned = make_backend("gpiod");
+    d.owned = make_backend("gpiod");
   } else {
-    std::fputs("pinfiber: no /dev/gpiochip* here: using the mock GPIO backend (a Raspberry Pi Zero W)\n", stderr);
-    owned = make_backend("mock");
+    // Never a silent fall back to a simulation: a daemon in a container without the device would
+    // "work" while controlling nothing (gpiozero raises BadPinFactory here too).
+    throw GpioError(ENODEV, "choose the default GPIO backend",
+                    "there is no /dev/gpiochip*: no GPIO hardware, or a container without the device; "
+                    "to run on a simulated Raspberry Pi Zero W choose the mock: PINFIBER_GPIO=mock, or "
+                    "pinfiber::gpio::use_backend(\"mock\")");
   }
-  chosen = owned.get();
-  return *chosen;
+  d.chosen = d.owned.get();
+  return *d.chosen;
 }
 
 void set_default_backend(Backend* backend) {
-  ++detail::default_backend_generation;
-  chosen = backend;
-  if (!backend) owned.reset();
+  detail::GpioDefaults& d = defaults();
+  d.chip.reset();
+  d.chosen = backend;
+  if (!backend) d.owned.reset();
 }
 
 void use_backend(std::string_view name) {
-  ++detail::default_backend_generation;
-  owned = make_backend(name);
-  chosen = owned.get();
+  detail::GpioDefaults& d = defaults();
+  d.chip.reset();
+  d.owned = make_backend(name);
+  d.chosen = d.owned.get();
 }
 
 }  // namespace pinfiber::gpio

@@ -42,7 +42,7 @@ void Button::on_event(const EdgeEvent& ev) {
   const bool pressed = ev.edge == Edge::rising;
   if (pressed == pressed_) return;  // a lost edge: nothing changed as far as callers know
   pressed_ = pressed;
-  changed_.notify_all();
+  changed_.wake_all();
   if (pressed) {
     ++presses_;
     hold_ = spawn_with(SpawnOptions{.name = "button hold timer"}, [this] {
@@ -65,13 +65,10 @@ void Button::on_event(const EdgeEvent& ev) {
 }
 
 bool Button::wait_for(bool pressed, Duration timeout, const char* what) {
-  const TimePoint deadline = deadline_after(Clock::now(), timeout);
-  while (pressed_ != pressed)
-    if (!changed_.wait({what}, deadline)) return false;
-  return true;
+  return changed_.wait({what}, deadline_in(timeout), [&] { return pressed_ == pressed; });
 }
 
-bool Button::wait_for_press(Duration timeout) { return wait_for(true, timeout, "Button.wait_for_press"); }
-bool Button::wait_for_release(Duration timeout) { return wait_for(false, timeout, "Button.wait_for_release"); }
+bool Button::wait_for_press(TimeSpan timeout) { return wait_for(true, timeout, "Button.wait_for_press"); }
+bool Button::wait_for_release(TimeSpan timeout) { return wait_for(false, timeout, "Button.wait_for_release"); }
 
 }  // namespace pinfiber::gpio

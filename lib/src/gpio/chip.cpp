@@ -5,13 +5,13 @@
 #include <memory>
 
 #include <algorithm>
-#include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <system_error>
 
 #include "gpio/state.hpp"
+#include "pinfiber/core/hub.hpp"
 #include "pinfiber/gpio/board.hpp"
 #include "pinfiber/gpio/error.hpp"
 
@@ -90,31 +90,19 @@ Chip::Chip(const Board& board, Backend& backend) {
   state_->board = &board;
 }
 
-namespace detail {
-// Bumped whenever the default backend changes, so a default chip opened from the previous backend
-// (which may since have been destroyed) is never handed out again.
-std::atomic<unsigned> default_backend_generation{0};
-}  // namespace detail
-
 Chip Chip::default_chip() {
-  // A unique_ptr rather than an optional: g++ 12 at -O3 warns (wrongly) that the optional's Chip may
-  // be used uninitialized.
-  thread_local std::unique_ptr<Chip> chip;
-  thread_local unsigned generation = 0;
-  const unsigned now = detail::default_backend_generation.load();
-  if (chip && generation != now) chip.reset();
-  if (!chip) {
+  detail::GpioDefaults& d = hub().service<detail::GpioDefaults>();
+  if (!d.chip) {
     Backend& backend = default_backend();
     if (const Board* b = detect_board()) {
-      chip = std::make_unique<Chip>(*b, backend);
+      d.chip = std::make_unique<Chip>(*b, backend);
     } else if (backend.name() == "mock") {
-      chip = std::make_unique<Chip>(boards::raspberry_pi_zero_w(), backend);
+      d.chip = std::make_unique<Chip>(boards::raspberry_pi_zero_w(), backend);
     } else {
-      chip = std::make_unique<Chip>("gpiochip0", backend);
+      d.chip = std::make_unique<Chip>("gpiochip0", backend);
     }
-    generation = now;
   }
-  return *chip;
+  return *d.chip;
 }
 
 const std::string& Chip::name() const { return state_->info.name; }
@@ -174,12 +162,13 @@ InputLine Chip::request_input(unsigned offset, const InputSettings& settings) {
   LineConfig config;
   config.direction = Direction::input;
   // Debouncing needs every raw edge, whatever the caller asked for.
-  config.edge = settings.debounce > Duration::zero() && settings.edge != Edge::none ? Edge::both : settings.edge;
+  config.edge =
+      settings.debounce.duration() > Duration::zero() && settings.edge != Edge::none ? Edge::both : settings.edge;
   config.bias = settings.bias;
   config.active_low = settings.active_low;
   config.consumer = settings.consumer;
   st->request = state_->request(offset, config);
-  if (config.edge != Edge::none && settings.debounce > Duration::zero()) {
+  if (config.edge != Edge::none && settings.debounce.duration() > Duration::zero()) {
     bool level;
     try {
       level = st->request->get_value();

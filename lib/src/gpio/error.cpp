@@ -8,12 +8,6 @@
 
 namespace pinfiber::gpio {
 
-GpioError::GpioError(int err, const std::string& action, const std::string& detail)
-    : std::system_error(err, std::generic_category(), action) {
-  message_ = action + ": " + std::generic_category().message(err);
-  if (!detail.empty()) message_ += " (" + detail + ")";
-}
-
 const char* to_string(Edge e) {
   switch (e) {
     case Edge::none: return "none";

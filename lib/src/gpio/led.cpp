@@ -71,7 +71,7 @@ void Led::run_blink(Duration on_time, Duration off_time, unsigned n) {
   }
 }
 
-void Led::blink(Duration on_time, Duration off_time, unsigned n, bool background) {
+void Led::blink(TimeSpan on_time, TimeSpan off_time, unsigned n, bool background) {
   stop_blink();
   if (!background) {
     run_blink(on_time, off_time, n);

@@ -13,6 +13,7 @@
 
 #include "gpio/state.hpp"
 #include "pinfiber/core/detail/park.hpp"
+#include "pinfiber/core/detail/watch.hpp"
 #include "pinfiber/core/errors.hpp"
 #include "pinfiber/gpio/error.hpp"
 #include "pinfiber/io/wait.hpp"
@@ -28,7 +29,7 @@ constexpr std::size_t kEventBatch = 16;
 
 void wake_waiters_without_event(InputState& st) {
   for (EdgeWaiter* w : st.waiters)
-    if (!w->got) pinfiber::detail::unpark(w->fiber);
+    if (!w->got) pinfiber::detail::wake(w->fiber);
 }
 }  // namespace
 
@@ -46,7 +47,7 @@ void InputState::read_round(TimePoint deadline) {
   if (until > Clock::now()) {
     try {
       pinfiber::detail::wait_fd(request->event_fd(), pinfiber::detail::fd_readable, until);
-    } catch (const std::system_error&) {
+    } catch (const Error&) {
       // EBADF: the line was released (its fd closed) while we waited.
       if (!request) throw GpioError(EBADF, "wait for an edge on " + description(), "the line was released");
       rethrow_as_gpio_error("wait for an edge on " + description());
@@ -106,7 +107,7 @@ void InputState::deliver(const EdgeEvent& ev) {
   for (EdgeWaiter* w : waiters) {
     if (!w->got && edge_matches(w->which, ev.edge)) {
       w->got = ev;
-      pinfiber::detail::unpark(w->fiber);
+      pinfiber::detail::wake(w->fiber);
       taken = true;
       break;
     }
@@ -174,13 +175,13 @@ bool InputLine::get() const {
   }
 }
 
-std::optional<EdgeEvent> InputLine::wait_edge(Edge which, Duration timeout) {
+std::optional<EdgeEvent> InputLine::wait_edge(Edge which, TimeSpan timeout) {
   if (!state_ || !state_->request) throw_released("wait for an edge on");
   std::shared_ptr<detail::InputState> st = state_;  // a release() while we wait must not free it
   if (st->settings.edge == Edge::none)
     throw GpioError(EINVAL, "wait for an edge on " + st->description(), "it was requested with Edge::none");
   if (which == Edge::none) which = Edge::both;
-  const TimePoint deadline = deadline_after(Clock::now(), timeout);
+  const TimePoint deadline = deadline_in(timeout);
 
   // Take what already arrived first: events that queued while nobody was reading, oldest first.
   st->pump_events();
@@ -197,15 +198,20 @@ std::optional<EdgeEvent> InputLine::wait_edge(Edge which, Duration timeout) {
     detail::EdgeWaiter* w;
     ~Leave() { std::erase(s.waiters, w); }
   } leave{*st, &me};
+  // One greenlet at a time reads the line's events for everyone (see the top of this file); the
+  // others wait to be handed one, or to take over the reading when that greenlet leaves.
   for (;;) {
     if (me.got) return me.got;
     if (!st->request) throw GpioError(EBADF, "wait for an edge on " + st->description(), "the line was released");
-    if (Clock::now() >= deadline) return std::nullopt;
     if (!st->reading && !(st->pump && !st->pump.dead())) {
+      if (Clock::now() >= deadline) return std::nullopt;
       st->read_round(deadline);
-    } else {
-      pinfiber::detail::park_until({"a GPIO edge"}, deadline);
+      continue;
     }
+    const bool woken = pinfiber::detail::wait_until({"a GPIO edge"}, deadline, [&] {
+      return me.got || !st->request || (!st->reading && !(st->pump && !st->pump.dead()));
+    });
+    if (!woken) return me.got;
   }
 }
 

@@ -141,7 +141,7 @@ void MockPin::release_drive() {
   update();
 }
 
-void MockPin::pulse(Duration width, bool level) {
+void MockPin::pulse(TimeSpan width, bool level) {
   const std::optional<bool> before = driven_;
   drive(level);
   pinfiber::sleep(width);
@@ -149,7 +149,7 @@ void MockPin::pulse(Duration width, bool level) {
   update();
 }
 
-void MockPin::bounce(bool final_level, unsigned times, Duration interval) {
+void MockPin::bounce(bool final_level, unsigned times, TimeSpan interval) {
   drive(final_level);
   for (unsigned i = 0; i < times; ++i) {
     pinfiber::sleep(interval);

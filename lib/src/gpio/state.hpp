@@ -9,6 +9,7 @@
 
 #include "pinfiber/core/greenlet.hpp"
 #include "pinfiber/gpio/backend.hpp"
+#include "pinfiber/gpio/chip.hpp"
 #include "pinfiber/gpio/debounce.hpp"
 #include "pinfiber/gpio/line.hpp"
 
@@ -17,6 +18,14 @@ struct Board;
 }
 
 namespace pinfiber::gpio::detail {
+
+/// The hub's GPIO defaults (a hub service): the backend chosen for it and the chip opened from it.
+/// Opened afresh when the default backend changes, so a chip of a destroyed backend is never handed out.
+struct GpioDefaults {
+  Backend* chosen = nullptr;
+  std::unique_ptr<Backend> owned;
+  std::unique_ptr<Chip> chip;  // after `owned`: closed before the backend it came from
+};
 
 struct ChipState {
   Backend* backend = nullptr;

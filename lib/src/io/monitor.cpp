@@ -7,7 +7,6 @@
 #include <mutex>
 #include <thread>
 
-#include "pinfiber/core/detail/fiber.hpp"
 #include "pinfiber/core/errors.hpp"
 #include "pinfiber/core/hub.hpp"
 
@@ -63,15 +62,13 @@ struct BlockingMonitor::Impl {
     }
   }
 
-  // The running greenlet can be read only while no switch happens: a switch may end it and free
-  // it. So: read the pointer and copy the name between two equal readings of the switch count.
-  // (A hub blocked for a whole threshold is not about to switch within the microsecond this takes.)
+  // The running greenlet's id, and its name from the hub's own copy (under the hub's lock): this
+  // thread never touches a greenlet's memory, which a switch may free at any moment. The id is read
+  // between two equal readings of the switch count, so it is the greenlet that holds the hub.
   std::string name_of_running(std::uint64_t switches) const {
-    const detail::Fiber* f = activity.running.load(std::memory_order_acquire);
-    if (!f) return {};
-    std::string name = f->name();
+    const std::uint64_t id = activity.running.load(std::memory_order_acquire);
     if (activity.switches.load(std::memory_order_acquire) != switches) return {};
-    return name;
+    return activity.name_of(id);
   }
 
   void finish(std::string& culprit, std::chrono::steady_clock::duration held) {
@@ -86,8 +83,9 @@ struct BlockingMonitor::Impl {
   }
 };
 
-BlockingMonitor::BlockingMonitor(Duration threshold, BlockingReportFn report) {
-  if (threshold < std::chrono::milliseconds(1)) throw Error("start a blocking monitor: threshold below 1 ms");
+BlockingMonitor::BlockingMonitor(TimeSpan threshold, BlockingReportFn report) {
+  if (threshold.duration() < std::chrono::milliseconds(1))
+    throw Error("start a blocking monitor: threshold below 1 ms");
   impl_ = std::make_unique<Impl>(hub().activity(), threshold, std::move(report));
   impl_->thread = std::thread([impl = impl_.get()] { impl->run(); });
 }

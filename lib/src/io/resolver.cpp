@@ -7,13 +7,16 @@
 #include "pinfiber/io/resolver.hpp"
 
 #include <ares.h>
-#include <ev.h>
 
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
 #include <map>
 #include <mutex>
 
 #include "pinfiber/core/detail/fiber.hpp"
 #include "pinfiber/core/detail/park.hpp"
+#include "pinfiber/core/detail/watch.hpp"
 #include "pinfiber/core/hub.hpp"
 #include "pinfiber/io/socket.hpp"
 
@@ -46,7 +49,7 @@ void on_addrinfo(void* arg, int status, int, ares_addrinfo* info) {
     }
   }
   if (info) ares_freeaddrinfo(info);
-  if (q->waiter) detail::unpark(q->waiter);
+  if (q->waiter) detail::wake(q->waiter);
 }
 
 void library_init() {
@@ -62,66 +65,99 @@ void library_init() {
 
 struct Resolver::State {
   ares_channel channel = nullptr;
-  struct ev_loop* loop = nullptr;
-  std::map<int, std::unique_ptr<ev_io>> watchers;  // c-ares's sockets
-  ev_timer timer{};
+  std::map<int, std::unique_ptr<detail::FdWatch>> watches;  // c-ares's sockets
+  detail::RealTimer timer{&State::on_timer, this};
 
   static void on_sock_state(void* data, ares_socket_t fd, int readable, int writable) {
     auto* s = static_cast<State*>(data);
-    auto it = s->watchers.find(fd);
-    if (it != s->watchers.end()) {
-      ev_io_stop(s->loop, it->second.get());
-      if (!readable && !writable) {
-        s->watchers.erase(it);
-        return;
-      }
-    } else {
-      if (!readable && !writable) return;
-      it = s->watchers.emplace(fd, std::make_unique<ev_io>()).first;
+    auto it = s->watches.find(fd);
+    if (!readable && !writable) {
+      if (it != s->watches.end()) s->watches.erase(it);  // the watch stops as it goes
+      return;
     }
-    // Re-initialised every time: c-ares reuses fd numbers for new sockets, and a fresh ev_io_set
-    // makes libev re-register the fd with the kernel.
-    ev_io* w = it->second.get();
-    ev_io_init(w, &State::on_io, fd, (readable ? EV_READ : 0) | (writable ? EV_WRITE : 0));
-    w->data = s;
-    ev_io_start(s->loop, w);
+    if (it == s->watches.end()) it = s->watches.emplace(fd, std::make_unique<detail::FdWatch>(&State::on_io, s)).first;
+    // Set every time: c-ares reuses fd numbers for new sockets, and a fresh set() renews the
+    // kernel registration.
+    it->second->set(fd, (readable ? detail::fd_readable : 0) | (writable ? detail::fd_writable : 0));
+    it->second->start();
   }
 
-  static void on_io(struct ev_loop*, ev_io* w, int revents) {
-    auto* s = static_cast<State*>(w->data);
-    const int fd = w->fd;
-    ares_process_fd(s->channel, (revents & EV_READ) ? fd : ARES_SOCKET_BAD,
-                    (revents & EV_WRITE) ? fd : ARES_SOCKET_BAD);
+  static void on_io(detail::FdWatch& w, int events) {
+    auto* s = static_cast<State*>(w.context());
+    const int fd = w.fd();
+    ares_process_fd(s->channel, (events & detail::fd_readable) ? fd : ARES_SOCKET_BAD,
+                    (events & detail::fd_writable) ? fd : ARES_SOCKET_BAD);
     s->rearm_timer();
   }
 
-  static void on_timer(struct ev_loop*, ev_timer* t, int) {
-    auto* s = static_cast<State*>(t->data);
+  static void on_timer(detail::RealTimer& t) {
+    auto* s = static_cast<State*>(t.context());
     ares_process_fd(s->channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
     s->rearm_timer();
   }
 
   // The timer runs only while c-ares has work pending, so an idle resolver keeps nothing active
-  // (no wake-ups, and LoopExit still works).
+  // (no wake-ups, and LoopExit still works). It is a real-clock timer: c-ares measures its retries on
+  // the real clock too, so a hub timer on the paused test clock would fire at once forever.
   void rearm_timer() {
-    ev_timer_stop(loop, &timer);
     timeval tv{};
     if (timeval* next = ares_timeout(channel, nullptr, &tv)) {
-      ev_timer_set(&timer, static_cast<double>(next->tv_sec) + static_cast<double>(next->tv_usec) / 1e6, 0.0);
-      ev_timer_start(loop, &timer);
+      timer.start(std::chrono::seconds(next->tv_sec) + std::chrono::microseconds(next->tv_usec));
+    } else {
+      timer.stop();
     }
   }
 };
 
+namespace {
+
+// "ip" or "ip:port" ("127.0.0.1:5353", "[::1]:53"), checked here: c-ares accepts out-of-range ports
+// and empty entries without a word.
+void check_server(const std::string& server) {
+  const std::string action = "set DNS server '" + server + "'";
+  if (server.empty()) throw Error(action + ": empty");
+  std::string host = server;
+  std::string port;
+  if (server.front() == '[') {
+    const auto close = server.find(']');
+    if (close == std::string::npos) throw Error(action + ": missing ']'");
+    host = server.substr(1, close - 1);
+    if (close + 1 < server.size()) {
+      if (server[close + 1] != ':') throw Error(action + ": expected ':port' after ']'");
+      port = server.substr(close + 2);
+    }
+  } else if (std::count(server.begin(), server.end(), ':') == 1) {
+    const auto colon = server.find(':');
+    host = server.substr(0, colon);
+    port = server.substr(colon + 1);
+  }
+  try {
+    (void)Address::parse(host, 0);
+  } catch (const Error&) {
+    throw Error(action + ": '" + host + "' is not a numeric IPv4 or IPv6 address");
+  }
+  if (!port.empty() || (server.back() == ':')) {
+    unsigned value = 0;
+    auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (ec != std::errc() || p != port.data() + port.size() || value == 0 || value > 65535) {
+      throw Error(action + ": port '" + port + "' is not in 1..65535");
+    }
+  }
+}
+
+}  // namespace
+
 Resolver::Resolver(ResolverOptions options) : s_(std::make_unique<State>()) {
   library_init();
-  s_->loop = hub().loop();
-  ev_init(&s_->timer, &State::on_timer);
-  s_->timer.data = s_.get();
+  if (options.tries < 1)
+    throw Error("create a DNS resolver: tries must be at least 1, not " + std::to_string(options.tries));
+  if (options.try_timeout <= Duration::zero()) throw Error("create a DNS resolver: try_timeout must be positive");
+  for (const auto& server : options.servers) check_server(server);
   ares_options opts{};
   opts.sock_state_cb = &State::on_sock_state;
   opts.sock_state_cb_data = s_.get();
-  opts.timeout = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(options.try_timeout).count());
+  opts.timeout = static_cast<int>(
+      std::max<std::int64_t>(1, std::chrono::duration_cast<std::chrono::milliseconds>(options.try_timeout).count()));
   opts.tries = options.tries;
   const int mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES;
   if (int rc = ares_init_options(&s_->channel, &opts, mask); rc != ARES_SUCCESS) {
@@ -139,19 +175,20 @@ Resolver::Resolver(ResolverOptions options) : s_(std::make_unique<State>()) {
 
 Resolver::~Resolver() {
   ares_destroy(s_->channel);  // fails pending lookups (their greenlets wake) and closes its sockets
-  for (auto& [fd, w] : s_->watchers) ev_io_stop(s_->loop, w.get());
-  ev_timer_stop(s_->loop, &s_->timer);
+  s_->watches.clear();
+  s_->timer.stop();
 }
 
-std::vector<Address> Resolver::resolve(std::string_view host, std::uint16_t port, int family, Duration timeout) {
+std::vector<Address> Resolver::resolve(std::string_view host, std::uint16_t port, int family, TimeSpan timeout) {
   const std::string name(host);
+  if (name.empty()) throw ResolveError("resolve '': an empty host name", ARES_ENOTFOUND);
   // Numeric addresses need no lookup (and no channel round trip).
   try {
     Address a = Address::parse(name, port);
     if (family == AF_UNSPEC || family == a.family()) return {a};
   } catch (const Error&) {
   }
-  const TimePoint deadline = deadline_after(Clock::now(), timeout);
+  const TimePoint deadline = deadline_in(timeout);
   auto* q = new Lookup;
   q->waiter = detail::current_fiber();
   ares_addrinfo_hints hints{};
@@ -164,12 +201,14 @@ std::vector<Address> Resolver::resolve(std::string_view host, std::uint16_t port
                    q);  // may answer at once
   s_->rearm_timer();
   try {
-    while (!q->done) {
-      if (!detail::park_until({"a DNS lookup"}, deadline) && !q->done) {
-        q->abandoned = true;
-        throw SocketTimeout("resolve '" + name + "' (timeout)");
-      }
+    if (!detail::wait_until({"a DNS lookup"}, deadline, [q] { return q->done; })) {
+      q->abandoned = true;  // c-ares still owns it and frees it when the query ends
+      char buf[48];
+      std::snprintf(buf, sizeof buf, "after %.3f s", std::chrono::duration<double>(timeout.duration()).count());
+      throw TimeoutError("resolve '" + name + "'", buf);
     }
+  } catch (const TimeoutError&) {
+    throw;
   } catch (...) {
     if (!q->done) {
       q->abandoned = true;  // c-ares still owns it and frees it when the query ends
@@ -184,11 +223,14 @@ std::vector<Address> Resolver::resolve(std::string_view host, std::uint16_t port
   return std::move(q->result);
 }
 
-Resolver& resolver() {
-  hub();  // the hub's thread-local is constructed first, so it is destroyed after the resolver
-  thread_local std::unique_ptr<Resolver> r;
-  if (!r) r = std::make_unique<Resolver>();
-  return *r;
-}
+namespace {
+// The default resolver, as a hub service: made on first use, destroyed when the hub ends, after the
+// greenlets that used it.
+struct DefaultResolver {
+  Resolver resolver;
+};
+}  // namespace
+
+Resolver& resolver() { return hub().service<DefaultResolver>().resolver; }
 
 }  // namespace pinfiber

@@ -1,306 +1,192 @@
-// Socket: each call tries the operation first and waits only on EAGAIN, as gevent does, so a
-// socket with data pending costs one system call per recv and no trip through the hub.
+// Socket: each call tries the operation first and waits only on EAGAIN, as gevent does, so a socket
+// with data pending costs one system call per recv and no trip through the hub. The loop itself is
+// Fd::retry; this file only says which call, which direction and what to call it in messages.
 
 #include "pinfiber/io/socket.hpp"
 
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
-#include <cstdio>
 #include <utility>
 #include <vector>
 
 #include "pinfiber/core/errors.hpp"
 #include "pinfiber/io/detail/sys.hpp"
 #include "pinfiber/io/resolver.hpp"
-#include "pinfiber/io/wait.hpp"
 
 namespace pinfiber {
 
 using detail::sys;
 
 namespace {
-bool would_block(int err) { return err == EAGAIN || err == EWOULDBLOCK; }
-
-std::string seconds_text(Duration d) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3f s", std::chrono::duration<double>(d).count());
-  return buf;
+Fd new_socket(int family, int type, int protocol) {
+  const int fd = sys().socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+  if (fd < 0) {
+    throw Error(errno, std::string("create a ") + (type == SOCK_DGRAM ? "datagram" : "stream") + " socket (family " +
+                           std::to_string(family) + ")");
+  }
+  return Fd(fd);
 }
 }  // namespace
 
-Socket::Socket(int family, int type, int protocol) {
-  fd_ = sys().socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
-  if (fd_ < 0) {
-    const int err = errno;
-    throw std::system_error(err, std::generic_category(),
-                            std::string("create a ") + (type == SOCK_DGRAM ? "datagram" : "stream") +
-                                " socket (family " + std::to_string(family) + ")");
-  }
-}
+Socket::Socket(int family, int type, int protocol) : fd_(new_socket(family, type, protocol)) {}
 
-Socket Socket::adopt(int fd) {
-  const int flags = ::fcntl(fd, F_GETFL);
-  if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
-    throw std::system_error(errno, std::generic_category(), "make fd " + std::to_string(fd) + " non-blocking");
-  }
-  return Socket(AdoptTag{}, fd);
-}
+Socket Socket::adopt(int fd) { return Socket(Fd(fd)); }
 
-Socket::Socket(Socket&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)), timeout_(other.timeout_), drained_(other.drained_), peer_(other.peer_) {}
+void Socket::remember_peer(const Address& peer) { fd_.set_name(peer.to_string()); }
 
-Socket& Socket::operator=(Socket&& other) noexcept {
-  if (this != &other) {
-    close();
-    fd_ = std::exchange(other.fd_, -1);
-    timeout_ = other.timeout_;
-    drained_ = other.drained_;
-    peer_ = other.peer_;
-  }
-  return *this;
-}
-
-Socket::~Socket() { close(); }
-
-int Socket::release() { return std::exchange(fd_, -1); }
-
-void Socket::close() {
-  const int fd = std::exchange(fd_, -1);
-  if (fd < 0) return;
-  try {
-    pinfiber::close(fd);
-  } catch (const std::system_error&) {
-    // close(2) failing (EIO on some file systems) leaves nothing to retry for a socket.
-  }
-}
-
-TimePoint Socket::deadline(Duration explicit_timeout) const {
-  return deadline_after(Clock::now(), explicit_timeout == socket_default_timeout ? timeout_ : explicit_timeout);
-}
-
-std::string Socket::peer_text() const {
-  if (!peer_.empty()) return peer_.to_string();
-  return "fd " + std::to_string(fd_);
-}
-
-void Socket::fail(const char* action, const std::string& where, int err) const {
-  throw std::system_error(err, std::generic_category(), std::string(action) + " " + where);
-}
-
-void Socket::timed_out(const char* action, const std::string& where) const {
-  throw SocketTimeout(std::string(action) + " " + where + " (timeout " + seconds_text(timeout_) + ")");
-}
-
-bool Socket::wait(int events, TimePoint deadline) {
-  if (fd_ < 0) throw std::system_error(EBADF, std::generic_category(), "use of a closed socket");
-  return detail::wait_fd(fd_, events, deadline);
-}
-
-void Socket::connect(const Address& to, Duration timeout) {
-  peer_ = to;
-  const TimePoint until = deadline(timeout);
-  const Duration shown = timeout == socket_default_timeout ? timeout_ : timeout;
+void Socket::connect(const Address& to, TimeSpan timeout) {
+  remember_peer(to);
+  const Fd::Deadline until = fd_.deadline(timeout);
   for (;;) {
-    if (sys().connect(fd_, to.data(), to.size()) == 0) return;
+    if (sys().connect(fd_.get(), to.data(), to.size()) == 0) return;
     const int err = errno;
     // EINTR: the handshake goes on in the background, exactly as after EINPROGRESS.
     // EAGAIN: a Unix listener's backlog is full; wait for room and try again.
     if (err == EINPROGRESS || err == EINTR || err == EALREADY || err == EAGAIN) {
-      if (!wait(detail::fd_writable, until)) {
-        throw SocketTimeout("connect to " + to.to_string() + " (timeout " + seconds_text(shown) + ")");
-      }
+      fd_.await(detail::fd_writable, "connect to", until);
       if (err == EAGAIN) continue;
       const int so_error = option(SOL_SOCKET, SO_ERROR);
       if (so_error == 0) return;
-      fail("connect to", to.to_string(), so_error);
+      fd_.fail("connect to", so_error);
     }
     if (err == EISCONN) return;
-    fail("connect to", to.to_string(), err);
+    fd_.fail("connect to", err);
   }
 }
 
-void Socket::connect(std::string_view host, std::uint16_t port, Duration timeout) {
+void Socket::connect(std::string_view host, std::uint16_t port, TimeSpan timeout) {
   const std::vector<Address> candidates = resolve(host, port, local_address().family());
   for (std::size_t i = 0;; ++i) {
     try {
       connect(candidates[i], timeout);
       return;
-    } catch (const std::system_error&) {
+    } catch (const Error&) {
       if (i + 1 == candidates.size()) throw;
       // A failed non-blocking connect leaves the socket unusable: start over with a fresh one.
       Socket fresh(candidates[i + 1].family(), SOCK_STREAM);
-      fresh.timeout_ = timeout_;
+      fresh.set_timeout(fd_.timeout());
       *this = std::move(fresh);
     }
   }
 }
 
-Socket Socket::create_connection(std::string_view host, std::uint16_t port, Duration timeout) {
+Socket Socket::create_connection(std::string_view host, std::uint16_t port, TimeSpan timeout) {
   const std::vector<Address> candidates = resolve(host, port);
   for (std::size_t i = 0;; ++i) {
     try {
       Socket s(candidates[i].family(), SOCK_STREAM);
       s.connect(candidates[i], timeout);
       return s;
-    } catch (const std::system_error&) {
+    } catch (const Error&) {
       if (i + 1 == candidates.size()) throw;
     }
   }
 }
 
 void Socket::bind(const Address& local) {
-  if (::bind(fd_, local.data(), local.size()) != 0) fail("bind to", local.to_string(), errno);
+  if (::bind(fd_.get(), local.data(), local.size()) != 0) throw Error(errno, "bind to " + local.to_string());
+  fd_.set_name(local_address().to_string());
 }
 
 void Socket::listen(int backlog) {
-  if (::listen(fd_, backlog) != 0) fail("listen on", local_address().to_string(), errno);
+  if (::listen(fd_.get(), backlog) != 0) throw Error(errno, "listen on " + local_address().to_string());
+  fd_.set_name(local_address().to_string());
 }
 
-Socket Socket::accept(Address* peer) {
-  const TimePoint until = deadline(socket_default_timeout);
+Socket Socket::accept(Address* peer, TimeSpan timeout) {
   for (;;) {
     Address from;
     socklen_t len = Address::capacity();
-    const int fd = sys().accept4(fd_, from.data(), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd >= 0) {
-      from.set_size(len);
-      Socket s(AdoptTag{}, fd);
-      s.peer_ = from;
-      if (peer) *peer = from;
-      return s;
+    int fd = -1;
+    try {
+      fd = fd_.retry(detail::fd_readable, "accept on", fd_.deadline(timeout), [&] {
+        len = Address::capacity();
+        return sys().accept4(fd_.get(), from.data(), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      });
+    } catch (const Error& e) {
+      // A connection reset while it waited in the backlog: take the next one.
+      if (e.code().value() == ECONNABORTED) continue;
+      throw;
     }
-    const int err = errno;
-    if (err == EINTR || err == ECONNABORTED) continue;  // a connection reset while queued: take the next
-    if (!would_block(err)) fail("accept on", local_address().to_string(), err);
-    if (!wait(detail::fd_readable, until)) timed_out("accept on", local_address().to_string());
+    from.set_size(len);
+    Socket s{Fd(fd, from.to_string())};
+    if (peer) *peer = from;
+    return s;
   }
 }
 
-std::size_t Socket::recv(void* buf, std::size_t n) {
-  const TimePoint until = deadline(socket_default_timeout);
+std::size_t Socket::recv(void* buf, std::size_t n, TimeSpan timeout) {
   // The last recv came back short, so the kernel's buffer was empty then: in a request/response
   // exchange nothing has arrived since, and trying first would only cost a recv that says EAGAIN
   // (a third of the system calls of an echo round trip). Waiting first costs nothing extra when the
   // data is there: the fd is level-triggered, so the wait returns at the next poll.
-  if (drained_) {
-    drained_ = false;
-    if (!wait(detail::fd_readable, until)) timed_out("recv from", peer_text());
-  }
-  for (;;) {
-    const ssize_t got = sys().recv(fd_, buf, n, 0);
-    if (got >= 0) {
-      drained_ = got > 0 && static_cast<std::size_t>(got) < n;
-      return static_cast<std::size_t>(got);
-    }
-    const int err = errno;
-    if (err == EINTR) continue;
-    if (!would_block(err)) fail("recv from", peer_text(), err);
-    if (!wait(detail::fd_readable, until)) timed_out("recv from", peer_text());
-  }
+  const bool wait_first = std::exchange(drained_, false);
+  const auto got = fd_.retry(
+      detail::fd_readable, "recv from", fd_.deadline(timeout), [&] { return sys().recv(fd_.get(), buf, n, 0); },
+      wait_first);
+  drained_ = got > 0 && static_cast<std::size_t>(got) < n;
+  return static_cast<std::size_t>(got);
 }
 
-void Socket::recv_exact(void* buf, std::size_t n) {
-  const TimePoint until = deadline(socket_default_timeout);
+void Socket::recv_exact(void* buf, std::size_t n, TimeSpan timeout) {
   auto* p = static_cast<char*>(buf);
-  std::size_t done = 0;
-  while (done < n) {
-    const ssize_t got = sys().recv(fd_, p + done, n - done, 0);
-    if (got > 0) {
-      done += static_cast<std::size_t>(got);
-      continue;
-    }
-    if (got == 0) {
-      throw Error("recv_exact from " + peer_text() + ": connection closed after " + std::to_string(done) + " of " +
-                  std::to_string(n) + " bytes");
-    }
-    const int err = errno;
-    if (err == EINTR) continue;
-    if (!would_block(err)) fail("recv from", peer_text(), err);
-    if (!wait(detail::fd_readable, until)) timed_out("recv_exact from", peer_text());
-  }
+  fd_.move_all(detail::fd_readable, "recv_exact from", n, fd_.deadline(timeout),
+               [&](std::size_t done) { return sys().recv(fd_.get(), p + done, n - done, 0); });
 }
 
-std::size_t Socket::send(const void* buf, std::size_t n) {
-  const TimePoint until = deadline(socket_default_timeout);
-  for (;;) {
-    // MSG_NOSIGNAL: a peer that went away is an EPIPE error here, not a SIGPIPE killing the process.
-    const ssize_t sent = sys().send(fd_, buf, n, MSG_NOSIGNAL);
-    if (sent >= 0) return static_cast<std::size_t>(sent);
-    const int err = errno;
-    if (err == EINTR) continue;
-    if (!would_block(err)) fail("send to", peer_text(), err);
-    if (!wait(detail::fd_writable, until)) timed_out("send to", peer_text());
-  }
+std::size_t Socket::send(const void* buf, std::size_t n, TimeSpan timeout) {
+  // MSG_NOSIGNAL: a peer that went away is an EPIPE error here, not a SIGPIPE killing the process.
+  return static_cast<std::size_t>(fd_.retry(detail::fd_writable, "send to", fd_.deadline(timeout),
+                                            [&] { return sys().send(fd_.get(), buf, n, MSG_NOSIGNAL); }));
 }
 
-void Socket::send_all(const void* buf, std::size_t n) {
-  const TimePoint until = deadline(socket_default_timeout);
+void Socket::send_all(const void* buf, std::size_t n, TimeSpan timeout) {
   const auto* p = static_cast<const char*>(buf);
-  std::size_t done = 0;
-  while (done < n) {
-    const ssize_t sent = sys().send(fd_, p + done, n - done, MSG_NOSIGNAL);
-    if (sent >= 0) {
-      done += static_cast<std::size_t>(sent);
-      continue;
-    }
-    const int err = errno;
-    if (err == EINTR) continue;
-    if (!would_block(err)) fail("send to", peer_text(), err);
-    if (!wait(detail::fd_writable, until)) timed_out("send_all to", peer_text());
+  fd_.move_all(detail::fd_writable, "send_all to", n, fd_.deadline(timeout),
+               [&](std::size_t done) { return sys().send(fd_.get(), p + done, n - done, MSG_NOSIGNAL); });
+}
+
+std::size_t Socket::sendto(const void* buf, std::size_t n, const Address& to, TimeSpan timeout) {
+  try {
+    return static_cast<std::size_t>(fd_.retry(detail::fd_writable, "sendto from", fd_.deadline(timeout), [&] {
+      return sys().sendto(fd_.get(), buf, n, MSG_NOSIGNAL, to.data(), to.size());
+    }));
+  } catch (const TimeoutError&) {
+    throw;
+  } catch (const Error& e) {
+    throw Error(e.code(), "sendto " + to.to_string());
   }
 }
 
-std::size_t Socket::sendto(const void* buf, std::size_t n, const Address& to) {
-  const TimePoint until = deadline(socket_default_timeout);
-  for (;;) {
-    const ssize_t sent = sys().sendto(fd_, buf, n, MSG_NOSIGNAL, to.data(), to.size());
-    if (sent >= 0) return static_cast<std::size_t>(sent);
-    const int err = errno;
-    if (err == EINTR) continue;
-    if (!would_block(err)) fail("sendto", to.to_string(), err);
-    if (!wait(detail::fd_writable, until)) timed_out("sendto", to.to_string());
-  }
-}
-
-std::size_t Socket::recvfrom(void* buf, std::size_t n, Address* from) {
-  const TimePoint until = deadline(socket_default_timeout);
-  for (;;) {
-    Address sender;
-    socklen_t len = Address::capacity();
-    const ssize_t got = sys().recvfrom(fd_, buf, n, 0, sender.data(), &len);
-    if (got >= 0) {
-      sender.set_size(len);
-      if (from) *from = sender;
-      return static_cast<std::size_t>(got);
-    }
-    const int err = errno;
-    if (err == EINTR) continue;
-    const std::string where = "on " + local_address().to_string();
-    if (!would_block(err)) fail("recvfrom", where, err);
-    if (!wait(detail::fd_readable, until)) timed_out("recvfrom", where);
-  }
+std::size_t Socket::recvfrom(void* buf, std::size_t n, Address* from, TimeSpan timeout) {
+  Address sender;
+  socklen_t len = Address::capacity();
+  const auto got = fd_.retry(detail::fd_readable, "recvfrom on", fd_.deadline(timeout), [&] {
+    len = Address::capacity();
+    return sys().recvfrom(fd_.get(), buf, n, 0, sender.data(), &len);
+  });
+  sender.set_size(len);
+  if (from) *from = sender;
+  return static_cast<std::size_t>(got);
 }
 
 void Socket::shutdown(int how) {
-  if (::shutdown(fd_, how) != 0) fail("shutdown", peer_text(), errno);
+  if (::shutdown(fd_.get(), how) != 0) throw Error(errno, "shutdown " + fd_.name());
 }
 
 void Socket::set_option(int level, int name, int value) {
-  if (::setsockopt(fd_, level, name, &value, sizeof value) != 0) {
-    fail("setsockopt", "option " + std::to_string(level) + "/" + std::to_string(name) + " on " + peer_text(), errno);
+  if (::setsockopt(fd_.get(), level, name, &value, sizeof value) != 0) {
+    throw Error(errno, "setsockopt " + std::to_string(level) + "/" + std::to_string(name) + " on " + fd_.name());
   }
 }
 
 int Socket::option(int level, int name) const {
   int value = 0;
   socklen_t len = sizeof value;
-  if (::getsockopt(fd_, level, name, &value, &len) != 0) {
-    fail("getsockopt", "option " + std::to_string(level) + "/" + std::to_string(name) + " on " + peer_text(), errno);
+  if (::getsockopt(fd_.get(), level, name, &value, &len) != 0) {
+    throw Error(errno, "getsockopt " + std::to_string(level) + "/" + std::to_string(name) + " on " + fd_.name());
   }
   return value;
 }
@@ -310,7 +196,7 @@ void Socket::set_nodelay(bool on) { set_option(IPPROTO_TCP, TCP_NODELAY, on ? 1 
 Address Socket::local_address() const {
   Address a;
   socklen_t len = Address::capacity();
-  if (::getsockname(fd_, a.data(), &len) != 0) fail("getsockname of", "fd " + std::to_string(fd_), errno);
+  if (::getsockname(fd_.get(), a.data(), &len) != 0) throw Error(errno, "getsockname of " + fd_.name());
   a.set_size(len);
   return a;
 }
@@ -318,7 +204,7 @@ Address Socket::local_address() const {
 Address Socket::peer_address() const {
   Address a;
   socklen_t len = Address::capacity();
-  if (::getpeername(fd_, a.data(), &len) != 0) fail("getpeername of", "fd " + std::to_string(fd_), errno);
+  if (::getpeername(fd_.get(), a.data(), &len) != 0) throw Error(errno, "getpeername of " + fd_.name());
   a.set_size(len);
   return a;
 }

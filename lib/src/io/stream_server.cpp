@@ -32,7 +32,7 @@ void StreamServer::start() {
     if (address_.family() != AF_UNIX) listener_.set_reuse_address();
     listener_.bind(address_);
   }
-  if (listener_.option(SOL_SOCKET, SO_ACCEPTCONN) == 0) listener_.listen(128);
+  if (listener_.option(SOL_SOCKET, SO_ACCEPTCONN) == 0) listener_.listen();
   address_ = listener_.local_address();
   stopping_ = false;
   acceptor_ = spawn_with({.name = "StreamServer " + address_.to_string()}, [this] { accept_loop(); });
@@ -54,7 +54,7 @@ void StreamServer::accept_loop() {
     Address peer;
     try {
       connection = listener_.accept(&peer);
-    } catch (const std::system_error& e) {
+    } catch (const Error& e) {
       if (stopping_) return;
       ++accept_errors_;
       // Out of fds (story 7): the connections already accepted keep being served, and closing one
@@ -80,7 +80,7 @@ void StreamServer::accept_loop() {
   }
 }
 
-void StreamServer::stop(Duration timeout) {
+void StreamServer::stop(TimeSpan timeout) {
   if (!acceptor_) return;
   stopping_ = true;
   acceptor_.kill();

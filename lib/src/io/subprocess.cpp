@@ -9,15 +9,15 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <system_error>
 #include <utility>
 
-#include "pinfiber/core/sleep.hpp"
+#include "pinfiber/core/detail/fiber.hpp"
+#include "pinfiber/core/detail/watch.hpp"
+#include "pinfiber/core/hub.hpp"
 #include "pinfiber/io/wait.hpp"
 
 extern char** environ;
@@ -26,20 +26,24 @@ namespace pinfiber {
 
 namespace {
 
-std::atomic<bool> pidfd_disabled{false};
-std::atomic<bool> pidfd_missing{false};  // pidfd_open said ENOSYS once: no use asking again
+// What the hub learned about pidfds: whether a test turned them off, and whether pidfd_open said
+// ENOSYS once (no use asking again: valgrind warns each time).
+struct PidfdSupport {
+  bool disabled = false;
+  bool missing = false;
+};
 
 int open_pidfd(pid_t pid) {
 #ifdef SYS_pidfd_open
-  if (!pidfd_disabled.load(std::memory_order_relaxed) && !pidfd_missing.load(std::memory_order_relaxed)) {
+  PidfdSupport& support = hub().service<PidfdSupport>();
+  if (!support.disabled && !support.missing) {
     // Through syscall(): glibc's wrapper is 2.36+, and the sysroots of older boards lack it.
     const long fd = ::syscall(SYS_pidfd_open, pid, 0);
     if (fd >= 0) {
       ::fcntl(static_cast<int>(fd), F_SETFD, FD_CLOEXEC);
       return static_cast<int>(fd);
     }
-    // Valgrind 3.19 and old kernels answer ENOSYS (valgrind with a warning each time).
-    if (errno == ENOSYS) pidfd_missing.store(true, std::memory_order_relaxed);
+    if (errno == ENOSYS) support.missing = true;
   }
 #endif
   return -1;  // ENOSYS (or EINVAL, ...): wait() polls waitpid instead
@@ -79,15 +83,7 @@ int find_program(const std::string& name, std::string& path) {
   return first_error;
 }
 
-[[noreturn]] void throw_errno(int err, const std::string& what) {
-  throw std::system_error(err, std::generic_category(), what);
-}
-
-TimePoint deadline_in(Duration timeout) { return deadline_after(Clock::now(), timeout); }
-
-Duration left_until(TimePoint deadline) {
-  return deadline == TimePoint::max() ? forever : std::max(Duration::zero(), deadline - Clock::now());
-}
+[[noreturn]] void throw_errno(int err, const std::string& what) { throw Error(err, what); }
 
 // Both ends close-on-exec; the parent's end non-blocking, the child's end blocking (as children expect).
 void make_pipe(int fds[2], bool parent_reads) {
@@ -114,7 +110,7 @@ std::string ExitStatus::to_string() const {
 }
 
 namespace detail {
-void subprocess_disable_pidfd(bool disabled) { pidfd_disabled.store(disabled, std::memory_order_relaxed); }
+void subprocess_disable_pidfd(bool disabled) { hub().service<PidfdSupport>().disabled = disabled; }
 }  // namespace detail
 
 Subprocess::Subprocess(std::vector<std::string> argv, SubprocessOptions options) : argv_(std::move(argv)) {
@@ -182,93 +178,91 @@ Subprocess::Subprocess(std::vector<std::string> argv, SubprocessOptions options)
   for (int fd : {in[0], out[1], err[1]}) {
     if (fd >= 0) ::close(fd);
   }
-  in_ = in[1];
-  out_ = out[0];
-  err_ = err[0];
-  pidfd_ = open_pidfd(pid_);
+  if (in[1] >= 0) in_ = Fd(in[1], "stdin of subprocess '" + argv_[0] + "'");
+  if (out[0] >= 0) out_ = Fd(out[0], "stdout of subprocess '" + argv_[0] + "'");
+  if (err[0] >= 0) err_ = Fd(err[0], "stderr of subprocess '" + argv_[0] + "'");
+  if (const int pidfd = open_pidfd(pid_); pidfd >= 0) pidfd_ = Fd(pidfd, "subprocess '" + argv_[0] + "'");
+  // Real work outstanding: a paused test clock waits for the child instead of jumping past it.
+  hub().inhibit_auto_advance();
+  holds_clock_ = true;
 }
 
 Subprocess::~Subprocess() {
-  for (int* fd : {&in_, &out_, &err_, &pidfd_}) {
-    if (*fd >= 0) {
-      cancel_wait(*fd);
-      ::close(*fd);
-      *fd = -1;
-    }
-  }
+  in_.close();
+  out_.close();
+  err_.close();
+  pidfd_.close();
   if (pid_ > 0 && !status_) {
     // Blocking, but short: SIGKILL cannot be caught, so the child is gone within microseconds.
     ::kill(pid_, SIGKILL);
-    while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
     }
+    reaped(status);
   }
+}
+
+void Subprocess::reaped(int status) {
+  status_ = decode(status);
+  pidfd_.close();
+  if (std::exchange(holds_clock_, false)) hub().allow_auto_advance();
 }
 
 std::string Subprocess::what(const char* action) const {
   return std::string(action) + " subprocess '" + argv_[0] + "'";
 }
 
-void Subprocess::write_in(std::string_view data, Duration timeout) {
-  if (in_ < 0) throw_errno(EBADF, what("write to stdin of"));
-  const TimePoint deadline = deadline_in(timeout);
+void Subprocess::write_in(std::string_view data, TimeSpan timeout) {
+  if (!in_) throw_errno(EBADF, what("write to stdin of"));
+  const Fd::Deadline deadline = in_.deadline(timeout);
   // A write to a pipe whose reader is gone raises SIGPIPE, which kills the program by default. Block
   // it around the write (per thread) and swallow the one the write may leave pending: EPIPE says it.
-  sigset_t pipe_only, old;
+  sigset_t pipe_only;
   sigemptyset(&pipe_only);
   sigaddset(&pipe_only, SIGPIPE);
   while (!data.empty()) {
-    ::pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
-    const ssize_t n = ::write(in_, data.data(), data.size());
-    const int e = errno;
-    if (n < 0 && e == EPIPE) {
-      const timespec zero{};
-      ::sigtimedwait(&pipe_only, nullptr, &zero);
-    }
-    ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
-    if (n >= 0) {
-      data.remove_prefix(static_cast<std::size_t>(n));
-    } else if (e == EAGAIN) {
-      if (!wait_writable(in_, left_until(deadline))) throw_errno(ETIMEDOUT, what("write to stdin of"));
-    } else if (e != EINTR) {
-      throw_errno(e, what("write to stdin of"));
-    }
+    const auto n = in_.retry(detail::fd_writable, "write to", deadline, [&] {
+      sigset_t old;
+      ::pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
+      const ssize_t r = ::write(in_.get(), data.data(), data.size());
+      const int e = errno;
+      if (r < 0 && e == EPIPE) {
+        const timespec zero{};
+        ::sigtimedwait(&pipe_only, nullptr, &zero);
+      }
+      ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+      errno = e;
+      return r;
+    });
+    data.remove_prefix(static_cast<std::size_t>(n));
   }
 }
 
-void Subprocess::close_in() {
-  if (in_ >= 0) pinfiber::close(std::exchange(in_, -1));
+void Subprocess::close_in() { in_.close(); }
+
+std::size_t Subprocess::read_from(Fd& fd, void* buf, std::size_t n, Fd::Deadline deadline) {
+  if (!fd) throw_errno(EBADF, what("read from a pipe it does not have:"));
+  return static_cast<std::size_t>(
+      fd.retry(detail::fd_readable, "read from", deadline, [&] { return ::read(fd.get(), buf, n); }));
 }
 
-std::size_t Subprocess::read_from(int fd, const char* which, void* buf, std::size_t n, TimePoint deadline) {
-  if (fd < 0) throw_errno(EBADF, what(which));
-  while (true) {
-    const ssize_t got = ::read(fd, buf, n);
-    if (got >= 0) return static_cast<std::size_t>(got);
-    if (errno == EAGAIN) {
-      if (!wait_readable(fd, left_until(deadline))) throw_errno(ETIMEDOUT, what(which));
-    } else if (errno != EINTR) {
-      throw_errno(errno, what(which));
-    }
-  }
+std::size_t Subprocess::read_out(void* buf, std::size_t n, TimeSpan timeout) {
+  return read_from(out_, buf, n, out_.deadline(timeout));
+}
+std::size_t Subprocess::read_err(void* buf, std::size_t n, TimeSpan timeout) {
+  return read_from(err_, buf, n, err_.deadline(timeout));
 }
 
-std::size_t Subprocess::read_out(void* buf, std::size_t n, Duration timeout) {
-  return read_from(out_, "read stdout of", buf, n, deadline_in(timeout));
-}
-std::size_t Subprocess::read_err(void* buf, std::size_t n, Duration timeout) {
-  return read_from(err_, "read stderr of", buf, n, deadline_in(timeout));
-}
-
-std::string Subprocess::read_all_from(int fd, const char* which, Duration timeout) {
-  const TimePoint deadline = deadline_in(timeout);
+std::string Subprocess::read_all_from(Fd& fd, TimeSpan timeout) {
+  const Fd::Deadline deadline = fd.deadline(timeout);
   std::string all;
   char buf[4096];
-  while (std::size_t n = read_from(fd, which, buf, sizeof buf, deadline)) all.append(buf, n);
+  while (std::size_t n = read_from(fd, buf, sizeof buf, deadline)) all.append(buf, n);
   return all;
 }
 
-std::string Subprocess::read_all_out(Duration timeout) { return read_all_from(out_, "read stdout of", timeout); }
-std::string Subprocess::read_all_err(Duration timeout) { return read_all_from(err_, "read stderr of", timeout); }
+std::string Subprocess::read_all_out(TimeSpan timeout) { return read_all_from(out_, timeout); }
+std::string Subprocess::read_all_err(TimeSpan timeout) { return read_all_from(err_, timeout); }
 
 std::optional<ExitStatus> Subprocess::poll() {
   if (status_ || pid_ <= 0) return status_;
@@ -277,33 +271,47 @@ std::optional<ExitStatus> Subprocess::poll() {
   while ((r = ::waitpid(pid_, &status, WNOHANG)) < 0 && errno == EINTR) {
   }
   if (r == pid_) {
-    status_ = decode(status);
-    if (pidfd_ >= 0) pinfiber::close(std::exchange(pidfd_, -1));
+    reaped(status);
   } else if (r < 0) {
     throw_errno(errno, what("wait for"));  // ECHILD: someone else reaped it (waitpid(-1) elsewhere)
   }
   return status_;
 }
 
-std::optional<ExitStatus> Subprocess::wait(Duration timeout) {
+std::optional<ExitStatus> Subprocess::wait(TimeSpan timeout) {
   const TimePoint deadline = deadline_in(timeout);
-  if (pidfd_ >= 0) {
+  if (pidfd_) {
     // The pidfd turns readable when the child exits; the hub polls it like any fd.
     while (!poll()) {
-      if (!wait_readable(pidfd_, left_until(deadline))) return poll();
+      if (!detail::wait_fd(pidfd_.get(), detail::fd_readable, deadline)) return poll();
     }
     return status_;
   }
-  // No pidfd: poll waitpid, backing off so that a long-running child costs a wake-up every 50 ms
-  // at most, while a short one is noticed within a millisecond or two.
+  wait_polling(deadline);
+  return status_;
+}
+
+// No pidfd: poll waitpid, backing off so that a long-running child costs a wake-up every 50 ms at
+// most, while a short one is noticed within a millisecond or two. The back-off runs on the REAL
+// clock (the child lives in real time; a paused hub clock, held by the child, would never move).
+void Subprocess::wait_polling(TimePoint deadline) {
+  struct Nap {
+    detail::Fiber* fiber = detail::current_fiber();
+    bool rang = false;
+    detail::RealTimer timer{[](detail::RealTimer& t) {
+                              auto* self = static_cast<Nap*>(t.context());
+                              self->rang = true;
+                              detail::wake(self->fiber);
+                            },
+                            this};
+  } nap;
   Duration backoff = std::chrono::milliseconds(1);
   while (!poll()) {
-    const Duration left = left_until(deadline);
-    if (left <= Duration::zero()) return std::nullopt;
-    pinfiber::sleep(std::min(backoff, left));
+    nap.rang = false;
+    nap.timer.start(backoff);
+    if (!detail::wait_until({"a subprocess to exit"}, deadline, [&] { return nap.rang; })) return;
     backoff = std::min<Duration>(backoff * 2, std::chrono::milliseconds(50));
   }
-  return status_;
 }
 
 void Subprocess::kill(int signal) {

@@ -11,7 +11,7 @@ namespace pinfiber {
 struct ThreadPool::Impl {
   Hub* hub = nullptr;
   std::size_t max_workers = 4;
-  std::mutex mutex;
+  mutable std::mutex mutex;
   std::condition_variable wake;
   std::deque<std::pair<std::function<void()>, std::shared_ptr<CallBase>>> queue;
   std::vector<std::thread> workers;
@@ -34,11 +34,13 @@ struct ThreadPool::Impl {
       // The wake-up runs in the hub's thread, which owns the waiting greenlet; the last reference
       // to the call is dropped there too. unhold() after post() so the hub cannot see "nothing
       // left that could wake main" in between.
-      hub->post([call = std::move(call)] {
+      Hub* h = hub;
+      h->post([h, call = std::move(call)] {
         call->done = true;
-        if (call->waiter) detail::unpark(call->waiter);
+        h->allow_auto_advance();
+        if (call->waiter) detail::wake(call->waiter);
       });
-      hub->unhold();
+      h->unhold();
       lock.lock();
       --in_flight;
     }
@@ -61,6 +63,7 @@ ThreadPool::~ThreadPool() {
 
 void ThreadPool::submit(std::function<void()> work, std::shared_ptr<CallBase> call) {
   impl_->hub->hold();
+  impl_->hub->inhibit_auto_advance();  // a paused test clock waits for the call
   std::lock_guard lock(impl_->mutex);
   impl_->queue.emplace_back(std::move(work), std::move(call));
   ++impl_->in_flight;
@@ -71,6 +74,20 @@ void ThreadPool::submit(std::function<void()> work, std::shared_ptr<CallBase> ca
   }
 }
 
+void ThreadPool::await(CallBase& call) {
+  std::exception_ptr interrupted;
+  while (!call.done) {
+    try {
+      detail::park_until({"a ThreadPool call"}, TimePoint::max());
+    } catch (...) {
+      // Kept until the call is done: unwinding now would free what the worker may still use.
+      if (!interrupted) interrupted = std::current_exception();
+    }
+  }
+  call.waiter = nullptr;
+  if (interrupted) std::rethrow_exception(interrupted);
+}
+
 std::size_t ThreadPool::max_workers() const { return impl_->max_workers; }
 
 std::size_t ThreadPool::pending() const {
@@ -78,10 +95,14 @@ std::size_t ThreadPool::pending() const {
   return impl_->in_flight;
 }
 
-ThreadPool& thread_pool() {
-  hub();  // constructed first, destroyed last
-  thread_local ThreadPool pool(4);
-  return pool;
-}
+namespace {
+// The default pool, as a hub service: made on first use, destroyed (its workers joined) when the hub
+// ends, after the greenlets that used it.
+struct DefaultThreadPool {
+  ThreadPool pool{4};
+};
+}  // namespace
+
+ThreadPool& thread_pool() { return hub().service<DefaultThreadPool>().pool; }
 
 }  // namespace pinfiber

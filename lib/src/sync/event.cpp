@@ -1,20 +1,14 @@
 #include "pinfiber/sync/event.hpp"
 
-#include "pinfiber/sync/detail/handoff.hpp"
-
 namespace pinfiber {
 
-void Event::set() {
-  if (flag_) return;
-  flag_ = true;
-  waiters_.notify_all();
-}
-
-bool Event::wait(Duration timeout) {
-  if (flag_) return true;
-  detail::Waiter w;
-  // Nothing to give back when a woken waiter is killed: set() woke everyone already.
-  return detail::wait_handoff(waiters_, w, {"Event.wait"}, detail::deadline_in(timeout), [] {});
+bool Event::wait(TimeSpan timeout) {
+  if (flag_) {
+    // Set already, but a set() is still waking earlier waiters: they run first (gevent's order).
+    if (notifying()) wait_behind_pass({"Event.wait"});
+    return true;
+  }
+  return Linkable::wait(deadline_in(timeout), {"Event.wait"});
 }
 
 }  // namespace pinfiber

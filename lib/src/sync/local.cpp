@@ -3,17 +3,9 @@
 namespace pinfiber::detail {
 
 namespace {
-// The main greenlet never finishes, so the hub never calls its locals_destroy: its values live in a
-// set of the thread, destroyed at thread exit (or entry by entry with their locals, if those go first).
-struct MainSet : LocalSet {
-  ~MainSet() {
-    while (head) LocalBase::destroy_entry(head);
-  }
-};
-thread_local MainSet main_set;
-
+// Every greenlet's values hang on its Fiber, the main greenlet's too: the hub destroys those when it
+// ends (after the other greenlets, before its services), so no thread_local is involved.
 LocalSet* set_of(Fiber* f, bool create) {
-  if (f->is_main()) return &main_set;
   if (!f->locals && create) {
     f->locals = new LocalSet();
     f->locals_destroy = &destroy_fiber_locals;
@@ -22,7 +14,8 @@ LocalSet* set_of(Fiber* f, bool create) {
 }
 }  // namespace
 
-// Called by the hub as a greenlet finishes: its values die with it, before its links run.
+// Called by the hub as a greenlet finishes (its values die with it, before its links run), and for
+// the main greenlet when the hub ends.
 void destroy_fiber_locals(Fiber* f) {
   auto* set = static_cast<LocalSet*>(f->locals);
   if (!set) return;

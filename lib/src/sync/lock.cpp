@@ -12,7 +12,19 @@ void Lock::release() {
 
 bool RLock::is_owned() const { return owner_ != nullptr && owner_ == detail::current_fiber(); }
 
-bool RLock::acquire(Duration timeout) {
+bool RLock::try_acquire() {
+  const detail::Fiber* me = detail::current_fiber();
+  if (owner_ == me) {
+    ++count_;
+    return true;
+  }
+  if (!lock_.try_acquire()) return false;
+  owner_ = me;
+  count_ = 1;
+  return true;
+}
+
+bool RLock::acquire(TimeSpan timeout) {
   const detail::Fiber* me = detail::current_fiber();
   if (owner_ == me) {
     ++count_;

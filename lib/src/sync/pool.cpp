@@ -35,8 +35,9 @@ void GroupState::unreserve() {
 void GroupState::track(const std::shared_ptr<GroupState>& self, const GreenletBase& g) {
   self->members.emplace(g.fiber()->id(), g);
   if (self->empty.is_set()) self->empty.clear();
-  // The link holds the state: a member that outlives every Group handle still leaves cleanly.
-  g.link([self](const GreenletBase& done) { self->discard(done.fiber()); });
+  // A raw link (inline, in order with the member's other links, as gevent's Group.add does); it
+  // holds the state, so a member that outlives every Group handle still leaves cleanly.
+  g.rawlink([self](const GreenletBase& done) { self->discard(done.fiber()); });
 }
 
 void GroupState::discard(const Fiber* f) {
@@ -47,7 +48,7 @@ void GroupState::discard(const Fiber* f) {
 
 }  // namespace detail
 
-void Group::add(const GreenletBase& g, Duration timeout) {
+void Group::add(const GreenletBase& g, TimeSpan timeout) {
   if (contains(g)) return;
   s_->reserve(timeout);
   detail::GroupState::track(s_, g);
@@ -67,18 +68,18 @@ std::vector<GreenletBase> Group::greenlets() const {
   return out;
 }
 
-bool Group::join(Duration timeout, bool raise_error) {
+bool Group::join(TimeSpan timeout, bool raise_error) {
   std::vector<GreenletBase> watched;
   if (raise_error) watched = greenlets();
   const bool emptied = s_->empty.wait(timeout);
   for (const auto& g : watched) {
-    if (auto e = g.exception(); e && !is_greenlet_exit(e)) std::rethrow_exception(e);
+    if (auto e = g.exception()) std::rethrow_exception(e);
   }
   return emptied;
 }
 
-void Group::kill(bool block, Duration timeout) {
-  const TimePoint deadline = detail::deadline_in(timeout);
+void Group::kill(bool block, TimeSpan timeout) {
+  const TimePoint deadline = deadline_in(timeout);
   // Members added while killing (by a dying member, say) are killed too, as gevent does.
   std::map<std::uint64_t, bool> killed;
   while (!s_->members.empty()) {
@@ -96,7 +97,7 @@ void Group::kill(bool block, Duration timeout) {
   }
 }
 
-void Group::killone(const GreenletBase& g, bool block, Duration timeout) {
+void Group::killone(const GreenletBase& g, bool block, TimeSpan timeout) {
   if (!contains(g)) return;
   g.kill(false);
   if (block) g.join(timeout);
@@ -104,6 +105,6 @@ void Group::killone(const GreenletBase& g, bool block, Duration timeout) {
 
 std::size_t Pool::free_count() const { return s_->slots->counter(); }
 
-std::size_t Pool::wait_available(Duration timeout) { return s_->slots->wait(timeout); }
+std::size_t Pool::wait_available(TimeSpan timeout) { return s_->slots->wait(timeout); }
 
 }  // namespace pinfiber

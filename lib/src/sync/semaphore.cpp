@@ -3,7 +3,6 @@
 #include <string>
 
 #include "pinfiber/core/errors.hpp"
-#include "pinfiber/sync/detail/handoff.hpp"
 
 namespace pinfiber {
 
@@ -13,23 +12,26 @@ bool Semaphore::try_acquire() {
   return true;
 }
 
-bool Semaphore::acquire(Duration timeout) {
+bool Semaphore::acquire(TimeSpan timeout) {
   if (try_acquire()) return true;
-  // The permit travels inside notify_one(): release() does not touch counter_ when it wakes a waiter.
-  detail::Waiter w;
-  return detail::wait_handoff(waiters_, w, {what_}, detail::deadline_in(timeout), [this] { release(); });
+  const TimePoint deadline = deadline_in(timeout);
+  bool again = false;
+  for (;;) {
+    // Wake, then take: the permit is taken here, when this greenlet runs, not by release().
+    if (!Linkable::wait(deadline, {what_}, again)) return false;
+    if (try_acquire()) return true;
+    again = true;  // a woken waiter whose permit was taken first waits again, at the front
+  }
 }
 
 void Semaphore::release() {
-  if (waiters_.notify_one()) return;
   ++counter_;
-  available_.notify_all();
+  check_and_notify();
 }
 
-std::size_t Semaphore::wait(Duration timeout) {
+std::size_t Semaphore::wait(TimeSpan timeout) {
   if (counter_ > 0) return counter_;
-  detail::Waiter w;
-  detail::wait_handoff(available_, w, {what_}, detail::deadline_in(timeout), [] {});
+  Linkable::wait(deadline_in(timeout), {what_});
   return counter_;
 }
 

@@ -7,11 +7,11 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <utility>
 #include <vector>
 
 #include "pinfiber/core/clock.hpp"
+#include "pinfiber/io/fd.hpp"
 
 namespace pinfiber {
 
@@ -32,36 +32,11 @@ struct SerialSettings {
   FlowControl flow_control = FlowControl::none;
 };
 
-/// A serial port operation that failed: a std::system_error whose what() is exactly the message,
-/// "open /dev/ttyS0: Permission denied (add the user to the dialout group)", naming the operation
-/// and the device, with a hint where one helps.
-class SerialError : public std::system_error {
- public:
-  SerialError(int err, std::string message)
-      : std::system_error(err, std::generic_category()), message_(std::move(message)) {}
-  const char* what() const noexcept override { return message_.c_str(); }
-
- private:
-  std::string message_;
-};
-
-/// A read or write that ran past its timeout: a SerialError with ETIMEDOUT (like SocketTimeout, so
-/// a `catch (const std::exception&)` around a request sees it as a failed request), what() "read_exact
-/// 32 bytes from /dev/pts/3: timed out after 2.000 s (10 transferred)". transferred() is how many bytes
-/// had been moved: read_exact leaves them at the start of the buffer, so nothing received is lost.
-class SerialTimeout : public SerialError {
- public:
-  SerialTimeout(std::string message, std::size_t transferred)
-      : SerialError(ETIMEDOUT, std::move(message)), transferred_(transferred) {}
-  std::size_t transferred() const noexcept { return transferred_; }
-
- private:
-  std::size_t transferred_;
-};
-
-/// An open serial device in raw mode, owned by value (the destructor closes it). One greenlet may
-/// read and another write at the same time; a second reader gets FdBusy. Errors are SerialError
-/// (errno and a message naming the operation and the device), timeouts SerialTimeout.
+/// An open serial device in raw mode, owned by value (the destructor closes it), on pinfiber::Fd. One
+/// greenlet may read and another write at the same time; a second reader gets FdBusy. Every blocking
+/// call takes a timeout, defaulting to the port's own (set_timeout; forever unless set). Failures are
+/// pinfiber::Error with the errno and a message naming the operation and the device ("open
+/// /dev/ttyS0: Permission denied (add the user to the dialout group)"); timeouts are TimeoutError.
 ///
 ///   pinfiber::SerialPort port("/dev/serial0", {.baud = 9600});
 ///   std::uint8_t buf[32]; port.read_exact(buf, sizeof buf, 2s);
@@ -71,18 +46,18 @@ class SerialPort {
   /// No port (is_open() false).
   SerialPort() = default;
   /// Opens `path` (non-blocking, close-on-exec, not as controlling terminal) and configures it. Never
-  /// blocks. Throws SerialError: "open /dev/ttyS0: Permission denied (add the user to the dialout
-  /// group)", ENOTTY for a path that is not a terminal, and whatever configure() throws.
+  /// blocks. Throws Error: "open /dev/ttyS0: Permission denied (add the user to the dialout group)",
+  /// ENOTTY for a path that is not a terminal, and whatever configure() throws.
   explicit SerialPort(std::string path, const SerialSettings& settings = {});
-  SerialPort(SerialPort&& other) noexcept;
-  SerialPort& operator=(SerialPort&& other) noexcept;
+  SerialPort(SerialPort&& other) noexcept = default;
+  SerialPort& operator=(SerialPort&& other) noexcept = default;
   SerialPort(const SerialPort&) = delete;
   SerialPort& operator=(const SerialPort&) = delete;
-  /// Closes the port (see close()); errors are ignored.
-  ~SerialPort();
+  /// Closes the port (see close()).
+  ~SerialPort() = default;
 
   /// Sets raw mode (no echo, no line editing, no CR/LF translation, no signals from ^C) and
-  /// `settings`. Never blocks. Throws SerialError: EINVAL "configure /dev/ttyS0: unsupported baud
+  /// `settings`. Never blocks. Throws Error: EINVAL "configure /dev/ttyS0: unsupported baud
   /// rate 12345 (use one of 50, 75, ...)" for a rate termios cannot name, or for bits out of range;
   /// EINVAL "... the driver did not accept even parity" when the driver kept other settings than
   /// asked (tcsetattr succeeds if any change took; a pty, for one, keeps 8 bits and no parity);
@@ -93,51 +68,53 @@ class SerialPort {
   /// The path the port was opened with.
   const std::string& path() const noexcept { return path_; }
   /// The fd (-1 when closed), non-blocking.
-  int fd() const noexcept { return fd_; }
-  bool is_open() const noexcept { return fd_ >= 0; }
+  int fd() const noexcept { return fd_.get(); }
+  bool is_open() const noexcept { return static_cast<bool>(fd_); }
+  /// The default timeout of the blocking calls that are not given one (default: forever).
+  void set_timeout(TimeSpan timeout) { fd_.set_timeout(timeout); }
+  Duration timeout() const { return fd_.timeout(); }
 
   /// Reads what is available, up to `n` bytes, into `buf`; returns how many, at least 1, or 0 if the
   /// device hung up (a USB adapter unplugged, the other end of a pty closed) or `n` is 0. Blocks until a byte
-  /// arrives, the device hangs up, or `timeout` passes. Throws SerialTimeout, SerialError (EBADF
-  /// when the port is closed, also by another greenlet while this one waits; EIO), FdBusy.
-  std::size_t read(void* buf, std::size_t n, Duration timeout = forever);
+  /// arrives, the device hangs up, or `timeout` passes. Throws TimeoutError, Error (EBADF when the
+  /// port is closed, also by another greenlet while this one waits; EIO), FdBusy.
+  std::size_t read(void* buf, std::size_t n, TimeSpan timeout = object_timeout);
   /// Reads exactly `n` bytes into `buf`. Blocks until they have all arrived or `timeout` (for the
-  /// whole call) passes. Throws SerialTimeout (transferred() bytes are in `buf`), SerialError with
-  /// EIO when the device hangs up first ("read_exact 32 bytes from /dev/pts/3: device hung up after
-  /// 10"), and what read() throws.
-  void read_exact(void* buf, std::size_t n, Duration timeout = forever);
+  /// whole call) passes. Throws TimeoutError (transferred() bytes are in `buf`), Error when the
+  /// device hangs up first ("read_exact from /dev/pts/3: end of file after 10 of 32 bytes"), and what
+  /// read() throws.
+  void read_exact(void* buf, std::size_t n, TimeSpan timeout = object_timeout);
   /// The same, returning the bytes.
-  std::vector<std::uint8_t> read_exact(std::size_t n, Duration timeout = forever);
+  std::vector<std::uint8_t> read_exact(std::size_t n, TimeSpan timeout = object_timeout);
 
   /// Writes all `n` bytes of `buf`, waiting for room in the output queue as often as needed.
   /// Returns when the kernel has them all (not when they have left the wire: see drain()). Blocks
-  /// while the output queue is full, up to `timeout` for the whole call. Throws SerialTimeout
-  /// (transferred() bytes were written), SerialError (EIO when the device hung up, EBADF), FdBusy.
-  void write_all(const void* buf, std::size_t n, Duration timeout = forever);
-  void write_all(std::span<const std::uint8_t> bytes, Duration timeout = forever) {
+  /// while the output queue is full, up to `timeout` for the whole call. Throws TimeoutError
+  /// (transferred() bytes were written), Error (EIO when the device hung up, EBADF), FdBusy.
+  void write_all(const void* buf, std::size_t n, TimeSpan timeout = object_timeout);
+  void write_all(std::span<const std::uint8_t> bytes, TimeSpan timeout = object_timeout) {
     write_all(bytes.data(), bytes.size(), timeout);
   }
-  void write_all(std::string_view text, Duration timeout = forever) { write_all(text.data(), text.size(), timeout); }
+  void write_all(std::string_view text, TimeSpan timeout = object_timeout) {
+    write_all(text.data(), text.size(), timeout);
+  }
 
   /// Waits until everything written has been sent on the wire (tcdrain). tcdrain blocks the
   /// thread, so this first sleeps on the hub while the output queue empties, and calls tcdrain only
-  /// for the last character in the UART. Blocks up to `timeout`. Throws SerialTimeout, SerialError.
-  void drain(Duration timeout = forever);
+  /// for the last character in the UART. Blocks up to `timeout`. Throws TimeoutError, Error.
+  void drain(TimeSpan timeout = object_timeout);
   /// Discards bytes received and not read yet (tcflush TCIFLUSH): stale frames after a pause, say.
-  /// Never blocks. Throws SerialError.
+  /// Never blocks. Throws Error.
   void flush_input();
 
-  /// Closes the port through pinfiber::close: a greenlet blocked on it wakes with SerialError
-  /// (EBADF). Idempotent. Throws SerialError if close(2) fails.
-  void close();
+  /// Closes the port: a greenlet blocked on it wakes with Error(EBADF). Idempotent. Never throws.
+  void close() { fd_.close(); }
 
  private:
   [[noreturn]] void fail(const std::string& action, int err) const;
-  [[noreturn]] void timed_out(const std::string& action, Duration timeout, std::size_t transferred) const;
   void check_open(const char* action) const;
-  bool wait(int events, TimePoint deadline, const std::string& action);
 
-  int fd_ = -1;
+  Fd fd_;
   std::string path_;
   SerialSettings settings_;
 };

@@ -102,15 +102,17 @@ class Backend {
   virtual std::unique_ptr<ChipBackend> open_by_label(std::string_view label);
 };
 
-/// The backend that Chip, Button and Led use when none is given. Chosen once per process, on first
-/// use: PINFIBER_GPIO=mock or =gpiod if set; otherwise gpiod when a /dev/gpiochip* exists, else the
-/// mock, after printing one line on stderr saying so (a mock modelled on a Raspberry Pi Zero W).
-/// Not thread-safe: choose it before starting threads that use GPIO.
+/// The backend that Chip, Button and Led use when none is given: chosen once per hub (thread), on
+/// first use. PINFIBER_GPIO=mock or =gpiod if set; otherwise gpiod when a /dev/gpiochip* exists.
+/// With no chip and no choice it throws GpioError(ENODEV) saying how to choose the mock: a
+/// simulation is always an explicit choice (environment, use_backend or set_default_backend), never a
+/// silent fallback that would let a daemon "work" while controlling nothing.
 Backend& default_backend();
-/// Makes `backend` (which must outlive its use) the default; null restores the automatic choice.
+/// Makes `backend` (which must outlive its use) the calling thread's default; null restores the
+/// automatic choice. The default chip is opened afresh from it.
 void set_default_backend(Backend* backend);
-/// Selects the default backend by name ("gpiod" or "mock"), as PINFIBER_GPIO does. Throws
-/// std::invalid_argument for another name.
+/// Selects the calling thread's default backend by name ("gpiod" or "mock"), as PINFIBER_GPIO does.
+/// Throws GpioError(EINVAL) for another name.
 void use_backend(std::string_view name);
 
 }  // namespace pinfiber::gpio

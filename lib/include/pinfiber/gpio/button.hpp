@@ -6,8 +6,8 @@
 #include <string>
 
 #include "pinfiber/core/clock.hpp"
+#include "pinfiber/core/detail/wait_list.hpp"
 #include "pinfiber/core/greenlet.hpp"
-#include "pinfiber/core/wait_queue.hpp"
 #include "pinfiber/gpio/chip.hpp"
 #include "pinfiber/gpio/line.hpp"
 
@@ -19,9 +19,9 @@ struct ButtonOptions {
   /// low); false: to 3V3 with the pull-down (pressed = high). gpiozero's default, and story 10's wiring.
   bool pull_up = true;
   /// Software debounce period; zero reports every raw edge.
-  Duration bounce = Duration::zero();
+  TimeSpan bounce = Duration::zero();
   /// How long the button must stay pressed before when_held runs.
-  Duration hold_time = std::chrono::seconds(1);
+  TimeSpan hold_time = std::chrono::seconds(1);
   /// Run when_held again every hold_time while the button stays pressed.
   bool hold_repeat = false;
   std::string consumer = "pinfiber-button";
@@ -53,9 +53,9 @@ class Button {
 
   /// Blocks the calling greenlet until the button is pressed (at once if it is), or `timeout`
   /// passes; returns false on timeout. Throws the caller's interrupts (kill, Timeout).
-  bool wait_for_press(Duration timeout = forever);
+  bool wait_for_press(TimeSpan timeout = forever);
   /// The same for a release.
-  bool wait_for_release(Duration timeout = forever);
+  bool wait_for_release(TimeSpan timeout = forever);
 
   /// Runs `fn` (in a greenlet) on each press / release / hold; an empty function removes it.
   void when_pressed(std::function<void()> fn) { when_pressed_ = std::move(fn); }
@@ -74,7 +74,7 @@ class Button {
   bool pressed_ = false;  // as last reported by an event
   bool held_ = false;
   std::uint64_t presses_ = 0;
-  pinfiber::detail::WaitQueue changed_;
+  pinfiber::detail::WaitList changed_;
   GreenletBase hold_;
   std::function<void()> when_pressed_, when_released_, when_held_;
 };

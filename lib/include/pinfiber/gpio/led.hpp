@@ -44,7 +44,7 @@ class Led {
   /// Blinks `n` times (0: until stopped): lit for `on_time`, dark for `off_time`. With `background`
   /// (the default) it returns at once and a greenlet blinks; otherwise it blocks the caller for the
   /// whole blink. Ends dark.
-  void blink(Duration on_time = std::chrono::seconds(1), Duration off_time = std::chrono::seconds(1), unsigned n = 0,
+  void blink(TimeSpan on_time = std::chrono::seconds(1), TimeSpan off_time = std::chrono::seconds(1), unsigned n = 0,
              bool background = true);
   /// True while a background blink runs.
   bool is_blinking() const { return blinker_ && !blinker_.dead(); }

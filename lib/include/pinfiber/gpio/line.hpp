@@ -48,7 +48,7 @@ class InputLine {
   /// first; queued events of other edges before it are dropped) or `timeout` passes; returns the
   /// event, or nothing on timeout. Throws GpioError if the line has no edges requested or is
   /// released while waiting, and the caller's own interrupts (kill, Timeout).
-  std::optional<EdgeEvent> wait_edge(Edge which = Edge::both, Duration timeout = forever);
+  std::optional<EdgeEvent> wait_edge(Edge which = Edge::both, TimeSpan timeout = forever);
 
   /// Adds a handler for rising / falling / any edges; each matching event runs it in a new greenlet
   /// (a rising and a falling handler on one line are fine). Handlers stay until clear_handlers() or

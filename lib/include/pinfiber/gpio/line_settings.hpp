@@ -36,7 +36,7 @@ struct InputSettings {
   bool active_low = false;
   /// Software debounce: an edge is reported once the level has been stable this long (libgpiod 1.6
   /// has no kernel debounce). Zero: every edge is reported at once.
-  Duration debounce = Duration::zero();
+  TimeSpan debounce = Duration::zero();
   /// Who holds the line, as other programs see it (gpioinfo, "held by" in errors).
   std::string consumer = "pinfiber";
 };

@@ -47,11 +47,11 @@ class MockPin {
   /// its idle level.
   void release_drive();
   /// Drives `level` for `width`, then back to what it was before. Blocks the calling greenlet `width`.
-  void pulse(Duration width, bool level = true);
+  void pulse(TimeSpan width, bool level = true);
   /// A bouncing contact settling at `final_level`: drives final_level, then `times` times flips to
   /// the other level and back, each change `interval` after the previous one (2 * times + 1 changes
   /// in all). Blocks the calling greenlet 2 * times * interval.
-  void bounce(bool final_level, unsigned times, Duration interval);
+  void bounce(bool final_level, unsigned times, TimeSpan interval);
 
   /// The physical level now.
   bool level() const;

@@ -36,7 +36,7 @@ class BlockingMonitor {
  public:
   /// Starts the monitor thread for the calling thread's hub. Throws std::system_error if the thread
   /// cannot be started, Error for a threshold below 1 ms.
-  explicit BlockingMonitor(Duration threshold = std::chrono::milliseconds(100), BlockingReportFn report = {});
+  explicit BlockingMonitor(TimeSpan threshold = std::chrono::milliseconds(100), BlockingReportFn report = {});
   /// Reports an incident still in progress, then stops and joins the thread (within threshold/4).
   ~BlockingMonitor();
   BlockingMonitor(const BlockingMonitor&) = delete;

@@ -44,6 +44,8 @@ struct ResolverOptions {
 ///   sock.connect(a.front());
 class Resolver {
  public:
+  /// Throws Error for options that make no sense: a server that is not "ip" or "ip:port" with a port
+  /// in 1..65535 (or "[ipv6]:port"), tries below 1, a try_timeout that is not positive.
   explicit Resolver(ResolverOptions options = {});
   /// Pending lookups fail with ResolveError (ARES_EDESTRUCTION).
   ~Resolver();
@@ -53,10 +55,10 @@ class Resolver {
   /// The addresses of `host` (a name or a numeric address) with `port`, for `family` (AF_INET,
   /// AF_INET6 or AF_UNSPEC for both), in the order to try them. Blocks the calling greenlet until
   /// the answer, or `timeout` (on the hub's clock; c-ares's own retries follow the real clock).
-  /// Throws ResolveError (no such name, servers unreachable or silent: ARES_ETIMEOUT), and
-  /// SocketTimeout when `timeout` passes first.
+  /// Throws ResolveError (no such name, an empty name, servers unreachable or silent:
+  /// ARES_ETIMEOUT), and TimeoutError when `timeout` passes first.
   std::vector<Address> resolve(std::string_view host, std::uint16_t port, int family = AF_UNSPEC,
-                               Duration timeout = forever);
+                               TimeSpan timeout = forever);
 
   struct State;
 
@@ -64,12 +66,12 @@ class Resolver {
   std::unique_ptr<State> s_;
 };
 
-/// The calling thread's default resolver (system configuration), created on first use.
+/// The calling thread's default resolver (system configuration): a hub service, made on first use.
 Resolver& resolver();
 
 /// resolver().resolve(...).
 inline std::vector<Address> resolve(std::string_view host, std::uint16_t port, int family = AF_UNSPEC,
-                                    Duration timeout = forever) {
+                                    TimeSpan timeout = forever) {
   return resolver().resolve(host, port, family, timeout);
 }
 

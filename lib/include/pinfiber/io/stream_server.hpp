@@ -27,7 +27,7 @@ using ConnectionHandler = std::function<void(Socket& connection, const Address& 
 ///   server.serve_forever();   // or start(), and later stop(5s)
 class StreamServer {
  public:
-  /// A server that will listen on `address` (SO_REUSEADDR, backlog 128) once started. Connection
+  /// A server that will listen on `address` (SO_REUSEADDR, the kernel's largest backlog) once started. Connection
   /// greenlets are spawned in `pool` when given (which must outlive the server), else unbounded.
   StreamServer(const Address& address, ConnectionHandler handler, Pool* pool = nullptr);
   /// A server on a socket already bound (listen() is called if it is not listening yet).
@@ -38,7 +38,7 @@ class StreamServer {
   StreamServer& operator=(const StreamServer&) = delete;
 
   /// Binds and listens if not done yet, and spawns the accept loop; returns at once. Throws
-  /// std::system_error if bind/listen fail ("bind to 127.0.0.1:80: Permission denied"), Error if
+  /// Error if bind/listen fail ("bind to 127.0.0.1:80: Permission denied"), Error if
   /// already started.
   void start();
   /// start(), then blocks until stop() is called (from another greenlet or a signal handler).
@@ -46,7 +46,7 @@ class StreamServer {
   /// Stops accepting and closes the listening socket, then waits up to `timeout` for the
   /// connection handlers to finish, then kills those left (GreenletExit: their destructors run)
   /// and waits for them. Blocks the caller for at most `timeout` plus the handlers' unwinding.
-  void stop(Duration timeout = forever);
+  void stop(TimeSpan timeout = forever);
 
   /// Where it listens (the port bind chose for a port of 0). Valid once started.
   const Address& address() const { return address_; }
@@ -57,7 +57,7 @@ class StreamServer {
   std::uint64_t accept_errors() const { return accept_errors_; }
   /// The back-off after a failed accept: starts at `first`, doubles up to `max`, resets after a
   /// successful accept.
-  void set_backoff(Duration first, Duration max) {
+  void set_backoff(TimeSpan first, TimeSpan max) {
     backoff_first_ = first;
     backoff_max_ = max;
   }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "pinfiber/core/clock.hpp"
+#include "pinfiber/io/fd.hpp"
 
 namespace pinfiber {
 
@@ -45,17 +46,18 @@ struct ExitStatus {
 /// A child process (argv[0] searched in PATH when it has no '/'). Its exit is watched through a
 /// pidfd (pidfd_open, Linux 5.3+) that the hub polls like any fd; where pidfd_open is missing
 /// (ENOSYS: a kernel before 5.3, valgrind 3.19) wait() polls waitpid(WNOHANG) with a
-/// backoff from 1 ms to 50 ms instead. libev's SIGCHLD watcher is not used: it works only on the
-/// default loop, and each hub runs its own. One greenlet may read each pipe and one may wait() at a
-/// time (FdBusy). Destroying a Subprocess that has not been waited for kills it (SIGKILL) and reaps
-/// it, so no zombie is left behind.
+/// backoff from 1 ms to 50 ms of real time instead. While the child runs, a paused test clock waits
+/// for it rather than jumping past it (Hub::inhibit_auto_advance). libev's SIGCHLD watcher is not used: it works only
+/// on the default loop, and each hub runs its own. One greenlet may read each pipe and one may wait() at a time
+/// (FdBusy). Destroying a Subprocess that has not been waited for kills it (SIGKILL) and reaps it, so no zombie is left
+/// behind.
 ///
 ///   pinfiber::Subprocess p({"/bin/sh", "-c", "echo hi; exit 3"});
 ///   std::string out = p.read_all_out(5s);                     // "hi\n"; parks, the hub runs on
 ///   if (auto st = p.wait(5s)) std::printf("%s\n", st->to_string().c_str());   // "exit code 3"
 class Subprocess {
  public:
-  /// Starts the child. Never blocks. Throws std::system_error naming the command if it cannot be
+  /// Starts the child. Never blocks. Throws Error naming the command if it cannot be
   /// started: ENOENT for a program that does not exist, EACCES for one not executable, the errno of
   /// pipe/posix_spawn otherwise.
   explicit Subprocess(std::vector<std::string> argv, SubprocessOptions options = {});
@@ -68,47 +70,51 @@ class Subprocess {
   /// The command as given (for messages).
   const std::vector<std::string>& args() const { return argv_; }
 
-  /// Writes all of `data` to the child's stdin, parking while the pipe is full. Throws
-  /// std::system_error: EPIPE once the child closed its stdin or exited (no SIGPIPE is raised),
-  /// ETIMEDOUT after `timeout`, EBADF without a stdin pipe.
-  void write_in(std::string_view data, Duration timeout = forever);
+  /// Writes all of `data` to the child's stdin, parking while the pipe is full. Throws Error: EPIPE
+  /// once the child closed its stdin or exited (no SIGPIPE is raised), EBADF without a stdin pipe;
+  /// TimeoutError after `timeout`.
+  void write_in(std::string_view data, TimeSpan timeout = forever);
   /// Closes the child's stdin (it sees EOF). Idempotent.
   void close_in();
 
   /// Reads what is there of the child's stdout / stderr (up to `n` bytes), parking until something
-  /// is; returns 0 at EOF. Throws std::system_error: ETIMEDOUT after `timeout`, EBADF without that pipe.
-  std::size_t read_out(void* buf, std::size_t n, Duration timeout = forever);
-  std::size_t read_err(void* buf, std::size_t n, Duration timeout = forever);
+  /// is; returns 0 at EOF. Throws Error (EBADF without that pipe), TimeoutError after `timeout`.
+  std::size_t read_out(void* buf, std::size_t n, TimeSpan timeout = forever);
+  std::size_t read_err(void* buf, std::size_t n, TimeSpan timeout = forever);
   /// Everything until EOF (the child closed it, usually by exiting); `timeout` covers the whole read.
-  std::string read_all_out(Duration timeout = forever);
-  std::string read_all_err(Duration timeout = forever);
+  std::string read_all_out(TimeSpan timeout = forever);
+  std::string read_all_err(TimeSpan timeout = forever);
 
   /// Waits until the child ends or `timeout` passes; returns its status, or nullopt on timeout
   /// (then kill() and wait() again). Parks only the calling greenlet. Once reaped, returns the same
   /// status at once.
-  std::optional<ExitStatus> wait(Duration timeout = forever);
+  std::optional<ExitStatus> wait(TimeSpan timeout = forever);
   /// The status if the child has ended (reaping it), else nullopt. Never blocks.
   std::optional<ExitStatus> poll();
   /// Sends `signal` to the child; nothing once it was reaped (its pid may belong to another process
-  /// by then). Throws std::system_error if kill(2) fails.
+  /// by then). Throws Error if kill(2) fails.
   void kill(int signal = 9);
 
  private:
-  std::size_t read_from(int fd, const char* which, void* buf, std::size_t n, TimePoint deadline);
-  std::string read_all_from(int fd, const char* which, Duration timeout);
+  std::size_t read_from(Fd& fd, void* buf, std::size_t n, Fd::Deadline deadline);
+  std::string read_all_from(Fd& fd, TimeSpan timeout);
   std::string what(const char* action) const;
+  void reaped(int status);
+  void wait_polling(TimePoint deadline);
 
   std::vector<std::string> argv_;
   pid_t pid_ = -1;
-  int pidfd_ = -1;
-  int in_ = -1;
-  int out_ = -1;
-  int err_ = -1;
+  Fd pidfd_;
+  Fd in_;
+  Fd out_;
+  Fd err_;
   std::optional<ExitStatus> status_;
+  bool holds_clock_ = false;  // inhibits the paused clock's jumps until the child is reaped
 };
 
 namespace detail {
-/// Test seam: makes Subprocess behave as if pidfd_open returned ENOSYS (the polling fallback).
+/// Test seam: makes Subprocesses of the calling thread's hub behave as if pidfd_open returned ENOSYS
+/// (the polling fallback).
 void subprocess_disable_pidfd(bool disabled);
 }  // namespace detail
 

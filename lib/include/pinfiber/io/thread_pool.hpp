@@ -18,7 +18,8 @@ namespace pinfiber {
 
 /// A bounded set of worker threads (started on demand, up to `max_workers`) that run functions for
 /// greenlets of one hub. run() parks only the calling greenlet; the result (or the exception) comes
-/// back through Hub::post, and the hub stays alive while calls are in flight (Hub::hold).
+/// back through Hub::post. While calls are in flight the hub stays alive (Hub::hold) and a paused
+/// test clock waits for them instead of jumping past them (Hub::inhibit_auto_advance).
 ///
 ///   pinfiber::ThreadPool pool(4);
 ///   int rows = pool.run([&] { return db.blocking_insert(batch); });   // other greenlets run meanwhile
@@ -32,9 +33,11 @@ class ThreadPool {
   ThreadPool& operator=(const ThreadPool&) = delete;
 
   /// Runs `fn()` on a worker and blocks the calling greenlet until it returns; returns its value or
-  /// rethrows its exception. Queued behind earlier calls when every worker is busy. If the calling
-  /// greenlet is killed or times out meanwhile, the call still runs to its end on the worker (a
-  /// thread cannot be interrupted) and its result is dropped.
+  /// rethrows its exception. Queued behind earlier calls when every worker is busy.
+  /// If the calling greenlet is killed or its Timeout expires meanwhile, run() still waits for `fn`
+  /// to return before it throws the interrupt: a thread cannot be interrupted, and `fn` may use the
+  /// caller's locals (`[&]`), which must outlive it. The interrupt is therefore late by the rest of
+  /// the call; for work that must be abandoned, give `fn` what it uses by value.
   template <class F>
   auto run(F&& fn) -> std::invoke_result_t<F&> {
     using T = std::invoke_result_t<F&>;
@@ -53,12 +56,7 @@ class ThreadPool {
           }
         },
         state);
-    try {
-      while (!state->done) detail::park({"a ThreadPool call"});
-    } catch (...) {
-      state->waiter = nullptr;
-      throw;
-    }
+    await(*state);
     if (state->error) std::rethrow_exception(state->error);
     if constexpr (!std::is_void_v<T>) return std::move(*state->value);
   }
@@ -84,12 +82,14 @@ class ThreadPool {
   };
 
   void submit(std::function<void()> work, std::shared_ptr<CallBase> call);
+  /// Parks until `call` is done, interrupts included (rethrown once it is).
+  static void await(CallBase& call);
 
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 
-/// The calling thread's default ThreadPool (4 workers), created on first use.
+/// The calling thread's default ThreadPool (4 workers): a hub service, made on first use.
 ThreadPool& thread_pool();
 
 }  // namespace pinfiber

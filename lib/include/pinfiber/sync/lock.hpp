@@ -12,7 +12,7 @@ namespace pinfiber {
 
 /// A mutual-exclusion lock between greenlets: a Semaphore of one permit whose release() throws Error
 /// when it is not held. Like gevent's Lock (and unlike std::mutex) any greenlet may release it.
-/// Waiters get it first-come first-served. Guards: std::lock_guard, std::unique_lock (also with a
+/// Waiters are woken first-come first-served. Guards: std::lock_guard, std::unique_lock (also with a
 /// timeout).
 ///
 ///   pinfiber::Lock lock;
@@ -26,7 +26,7 @@ class Lock : public BoundedSemaphore {
 };
 
 /// A reentrant lock: the greenlet holding it may acquire it again, and must release it as many times.
-/// Only the holder may release it (Error otherwise). Waiters get it first-come first-served.
+/// Only the holder may release it (Error otherwise). Waiters are woken first-come first-served.
 ///
 ///   pinfiber::RLock lock;
 ///   std::lock_guard outer(lock);
@@ -40,8 +40,9 @@ class RLock {
   /// Takes the lock, or one more level of it if this greenlet holds it. Blocks while another greenlet
   /// holds it, up to `timeout`; returns false on timeout. Throws the caller's interrupts, and LoopExit
   /// in the main greenlet if it can never be released.
-  bool acquire(Duration timeout = forever);
-  bool try_acquire() { return acquire(Duration::zero()); }
+  bool acquire(TimeSpan timeout = forever);
+  /// Takes the lock (or one more level) only if that needs no waiting. Never blocks.
+  bool try_acquire();
   /// Drops one level; the last one frees the lock for the next waiter. Throws Error if the calling
   /// greenlet does not hold it.
   void release();
@@ -56,7 +57,7 @@ class RLock {
   bool try_lock() { return try_acquire(); }
   template <class Rep, class Period>
   bool try_lock_for(const std::chrono::duration<Rep, Period>& d) {
-    return acquire(std::chrono::duration_cast<Duration>(d));
+    return acquire(d);
   }
   void unlock() { release(); }
 

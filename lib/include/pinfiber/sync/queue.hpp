@@ -5,14 +5,17 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
+#include <initializer_list>
 #include <iterator>
 #include <optional>
+#include <ranges>
 #include <utility>
 #include <vector>
 
 #include "pinfiber/core/clock.hpp"
-#include "pinfiber/core/wait_queue.hpp"
-#include "pinfiber/sync/detail/handoff.hpp"
+#include "pinfiber/core/detail/intrusive_list.hpp"
+#include "pinfiber/core/detail/park.hpp"
+#include "pinfiber/core/detail/runnable.hpp"
 #include "pinfiber/sync/errors.hpp"
 #include "pinfiber/sync/event.hpp"
 
@@ -25,8 +28,7 @@ namespace detail {
 [[noreturn]] void throw_queue_shutdown(const char* op, bool drained);
 [[noreturn]] void throw_task_done_too_often(const char* name);
 
-// Stores: where items wait, and which one get() takes next. give_back() returns an item a killed
-// getter had been handed, so that it is the next one taken again.
+// Stores: where items wait, and which one get() takes next.
 template <class T>
 struct FifoStore {
   static constexpr const char* name = "Queue";
@@ -41,7 +43,6 @@ struct FifoStore {
     return v;
   }
   T& next() { return items.front(); }
-  void give_back(T&& v) { items.push_front(std::move(v)); }
   std::size_t size() const { return items.size(); }
   void clear() { items.clear(); }
 };
@@ -60,7 +61,6 @@ struct LifoStore {
     return v;
   }
   T& next() { return items.back(); }
-  void give_back(T&& v) { items.push_back(std::move(v)); }
   std::size_t size() const { return items.size(); }
   void clear() { items.clear(); }
 };
@@ -86,18 +86,29 @@ struct PriorityStore {
     return v;
   }
   T& next() { return items.front(); }
-  void give_back(T&& v) { push(std::move(v)); }
   std::size_t size() const { return items.size(); }
   void clear() { items.clear(); }
+};
+
+// A greenlet blocked in get/peek (`item` unused) or put (`item` is its argument).
+template <class T>
+struct QueueWaiter : ListNode {
+  explicit QueueWaiter(Fiber* f, T* i = nullptr) : fiber(f), item(i) {}
+  Fiber* fiber;
+  T* item;
+  bool woken = false;  // picked by the unlock pass
+  bool done = false;   // put: the item went in
 };
 
 }  // namespace detail
 
 /// A queue of T between greenlets, unbounded or holding at most `maxsize` items; T may be move-only.
-/// Blocked getters receive items in the order they blocked, and blocked putters add theirs in the
-/// order they blocked: an item is handed straight to the longest-waiting getter, so a greenlet that
-/// comes later cannot overtake it. A greenlet killed while blocked loses nothing: an item it had
-/// just been handed goes back to the front for the next getter.
+/// As in gevent, a put() that finds a greenlet waiting in get() does not hand it the item: it queues
+/// an unlock pass (behind what is already scheduled) that wakes the longest-waiting getters, one
+/// per item present, and each takes its item when it runs - so a PriorityQueue hands the smallest
+/// item present then, a LifoQueue the newest, and size() counts what was put and not yet taken.
+/// Blocked putters get their items in, in the order they blocked, as room comes. A greenlet killed
+/// while blocked loses nothing and takes nothing.
 ///
 ///   pinfiber::Queue<int> tasks(3);                  // at most 3 waiting items
 ///   pinfiber::spawn([&] { for (int i = 1; i < 10; ++i) tasks.put(i); tasks.shutdown(); });
@@ -106,83 +117,88 @@ template <class T, class Store>
 class BasicQueue {
  public:
   /// A queue holding at most `maxsize` items; 0 means unbounded (gevent's maxsize=None).
-  explicit BasicQueue(std::size_t maxsize = 0) : maxsize_(maxsize) { all_done_.set(); }
+  explicit BasicQueue(std::size_t maxsize = 0) : maxsize_(maxsize), unlock_(*this) { all_done_.set(); }
+  /// A queue holding `items` to begin with (gevent's Queue(maxsize, items)); a PriorityQueue orders
+  /// them. The bound does not limit them.
+  template <std::ranges::input_range R>
+  BasicQueue(std::size_t maxsize, R&& items) : BasicQueue(maxsize) {
+    for (auto&& item : items) accept(T(std::forward<decltype(item)>(item)));
+  }
+  BasicQueue(std::size_t maxsize, std::initializer_list<T> items) : BasicQueue(maxsize) {
+    for (const T& item : items) accept(T(item));
+  }
   BasicQueue(const BasicQueue&) = delete;
   BasicQueue& operator=(const BasicQueue&) = delete;
   /// Destroying a queue that greenlets still block on is a bug: shut it down and let them leave first.
   ~BasicQueue() = default;
 
-  /// Adds `item`, blocking while the queue is full, up to `timeout`. Throws Full if the timeout runs
-  /// out (the item is not added; gevent raises Full too), QueueShutdown if the queue is or gets shut
-  /// down while waiting, the caller's interrupts (an interrupt that arrives after the item was taken
-  /// in still propagates; the item stays queued), and LoopExit in the main greenlet if no room can
-  /// ever come.
-  void put(T item, Duration timeout = forever) {
+  /// Adds `item`, blocking while the queue is full, up to `timeout` (a zero timeout lets every ready
+  /// greenlet run once before it gives up). Throws Full if the timeout runs out (the item is not
+  /// added; gevent raises Full too), QueueShutdown if the queue is or gets shut down while waiting,
+  /// the caller's interrupts (the item is then not added), and LoopExit in the main greenlet if no
+  /// room can ever come.
+  void put(T item, TimeSpan timeout = forever) {
     if (shutdown_) detail::throw_queue_shutdown(Store::put_what, false);
     if (!full()) {
       accept(std::move(item));
       return;
     }
-    PutWaiter w;
-    w.wake = &PutWaiter::on_pick;
-    w.queue = this;
-    w.item = &item;
-    if (!detail::wait_handoff(putters_, w, {Store::put_what}, detail::deadline_in(timeout), [] {})) {
-      detail::throw_queue_full(Store::put_what, timeout, maxsize_);
-    }
-    if (w.refused) detail::throw_queue_shutdown(Store::put_what, false);
+    detail::QueueWaiter<T> w(detail::current_fiber(), &item);
+    putters_.push_back(&w);
+    Leave leave{putters_, w};
+    if (!getters_.empty()) unlock_.schedule();
+    detail::wait_until({Store::put_what}, deadline_in(timeout), [&] { return w.done || shutdown_; });
+    if (w.done) return;
+    if (shutdown_) detail::throw_queue_shutdown(Store::put_what, false);
+    detail::throw_queue_full(Store::put_what, timeout, maxsize_);
   }
-  /// Adds `item` if there is room now; throws Full otherwise, QueueShutdown once shut down. Never blocks.
-  void put_nowait(T item) { put(std::move(item), Duration::zero()); }
+  /// Adds `item` if there is room now; throws Full otherwise, QueueShutdown once shut down. Never
+  /// blocks.
+  void put_nowait(T item) {
+    if (shutdown_) detail::throw_queue_shutdown(Store::put_what, false);
+    if (full()) detail::throw_queue_full(Store::put_what, Duration::zero(), maxsize_);
+    accept(std::move(item));
+  }
 
-  /// Removes and returns the next item, blocking while the queue is empty, up to `timeout`. Throws
-  /// Empty if the timeout runs out (gevent raises Empty, not Timeout), QueueShutdown once the queue is
-  /// shut down and drained, the caller's interrupts, and LoopExit ("...waits for Queue.get...") in the
-  /// main greenlet if no item can ever come.
-  T get(Duration timeout = forever) {
-    if (store_.size() > 0) {
-      T v = store_.take();
-      after_take();
-      return v;
-    }
-    if (shutdown_) detail::throw_queue_shutdown(Store::get_what, true);
-    GetWaiter w;
-    w.wake = &GetWaiter::on_pick;
-    w.queue = this;
-    const bool picked = detail::wait_handoff(getters_, w, {Store::get_what}, detail::deadline_in(timeout),
-                                             [this, &w] { give_back(w); });
-    if (!picked) detail::throw_queue_empty(Store::get_what, timeout);
-    if (!w.item) detail::throw_queue_shutdown(Store::get_what, true);
-    return std::move(*w.item);
+  /// Removes and returns the next item, blocking while the queue is empty, up to `timeout` (a zero
+  /// timeout lets every ready greenlet run once before it gives up). Throws Empty if the timeout runs
+  /// out (gevent raises Empty, not Timeout), QueueShutdown once the queue is shut down and drained,
+  /// the caller's interrupts, and LoopExit ("...waits for Queue.get...") in the main greenlet if no
+  /// item can ever come.
+  T get(TimeSpan timeout = forever) {
+    wait_for_item(timeout, Store::get_what);
+    return take();
   }
   /// Removes and returns the next item if there is one; throws Empty otherwise (QueueShutdown once
   /// shut down and drained). Never blocks.
-  T get_nowait() { return get(Duration::zero()); }
+  T get_nowait() {
+    if (store_.size() == 0) {
+      if (shutdown_) detail::throw_queue_shutdown(Store::get_what, true);
+      detail::throw_queue_empty(Store::get_what, Duration::zero());
+    }
+    return take();
+  }
 
   /// Returns the next item without removing it, blocking while the queue is empty, up to `timeout`.
   /// The reference is valid until the queue next changes. Errors as get().
-  T& peek(Duration timeout = forever) {
-    const TimePoint deadline = detail::deadline_in(timeout);
-    while (store_.size() == 0) {
-      if (shutdown_) detail::throw_queue_shutdown(Store::peek_what, true);
-      detail::Waiter w;
-      if (!detail::wait_handoff(peekers_, w, {Store::peek_what}, deadline, [] {})) {
-        detail::throw_queue_empty(Store::peek_what, timeout);
-      }
-    }
+  T& peek(TimeSpan timeout = forever) {
+    wait_for_item(timeout, Store::peek_what);
     return store_.next();
   }
   /// peek() without blocking: throws Empty if the queue is empty.
-  T& peek_nowait() { return peek(Duration::zero()); }
+  T& peek_nowait() {
+    if (store_.size() == 0) detail::throw_queue_empty(Store::peek_what, Duration::zero());
+    return store_.next();
+  }
 
-  /// Items in the queue now (gevent's qsize()).
+  /// Items in the queue now: put and not yet taken (gevent's qsize()).
   std::size_t size() const { return store_.size(); }
   bool empty() const { return store_.size() == 0; }
   /// True if a put() would block; an unbounded queue is never full.
   bool full() const { return maxsize_ > 0 && store_.size() >= maxsize_; }
   /// The bound given at construction (0: unbounded).
   std::size_t maxsize() const { return maxsize_; }
-  /// Greenlets blocked in get() / put() now.
+  /// Greenlets blocked in get()/peek() / put() now.
   std::size_t getter_count() const { return getters_.size(); }
   std::size_t putter_count() const { return putters_.size(); }
 
@@ -197,9 +213,9 @@ class BasicQueue {
       store_.clear();
       if (unfinished_ == 0) all_done_.set();
     }
-    putters_.notify_all();  // refused: see PutWaiter::on_pick
-    getters_.notify_all();  // only blocked while empty: each gets QueueShutdown
-    peekers_.notify_all();
+    // Everyone blocked re-checks: putters are refused, getters take what is left or stop.
+    for (detail::ListNode* n = putters_.front(); n; n = putters_.next_of(n)) detail::wake(waiter(n)->fiber);
+    for (detail::ListNode* n = getters_.front(); n; n = getters_.next_of(n)) detail::wake(waiter(n)->fiber);
   }
   bool is_shutdown() const { return shutdown_; }
 
@@ -241,55 +257,89 @@ class BasicQueue {
     if (unfinished_ == 0) detail::throw_task_done_too_often(Store::name);
     if (--unfinished_ == 0) all_done_.set();
   }
-  bool join(Duration timeout = forever) { return all_done_.wait(timeout); }
+  bool join(TimeSpan timeout = forever) { return all_done_.wait(timeout); }
   std::size_t unfinished_tasks() const { return unfinished_; }
 
  private:
-  struct GetWaiter : detail::Waiter {
-    BasicQueue* queue = nullptr;
-    std::optional<T> item;  // stays empty when woken by shutdown()
-    // Runs inside notify_one(): the item changes hands before anyone else can run.
-    static void on_pick(detail::Waiter* base) {
-      auto* w = static_cast<GetWaiter*>(base);
-      BasicQueue* q = w->queue;
-      if (q->store_.size() > 0) {
-        w->item.emplace(q->store_.take());
-        q->after_take();
-      }
-      detail::unpark(w->fiber);
-    }
-  };
-  struct PutWaiter : detail::Waiter {
-    BasicQueue* queue = nullptr;
-    T* item = nullptr;  // the blocked putter's argument
-    bool refused = false;
-    static void on_pick(detail::Waiter* base) {
-      auto* w = static_cast<PutWaiter*>(base);
-      if (w->queue->shutdown_) {
-        w->refused = true;
-      } else {
-        w->queue->accept(std::move(*w->item));
-      }
-      detail::unpark(w->fiber);
+  using Waiter = detail::QueueWaiter<T>;
+  static Waiter* waiter(detail::ListNode* n) { return static_cast<Waiter*>(n); }
+
+  // Takes a waiter out of its list on every way out of a wait.
+  struct Leave {
+    detail::IntrusiveList& list;
+    Waiter& w;
+    ~Leave() {
+      if (w.linked()) list.erase(&w);
     }
   };
 
-  void accept(T&& item) {
+  // gevent's Queue._unlock: in rounds, a blocked putter's item goes in while there is room, and a
+  // blocked getter is woken while there are items; each runs at once, until it blocks.
+  class Unlock final : public detail::Notifier {
+   public:
+    explicit Unlock(BasicQueue& q) : q_(q) {}
+    detail::Fiber* step() override {
+      for (;;) {
+        if (phase_ == 0) {
+          phase_ = 1;
+          progressed_ = false;
+          if (!q_.putters_.empty() && !q_.full()) {
+            progressed_ = true;
+            Waiter* p = waiter(q_.putters_.pop_front());
+            q_.accept(std::move(*p->item), false);  // this pass serves the getters itself
+            p->done = true;
+            if (detail::Fiber* f = detail::resume_now(p->fiber)) return f;
+          }
+        }
+        phase_ = 0;
+        if (!q_.getters_.empty() && q_.store_.size() > 0) {
+          progressed_ = true;
+          Waiter* g = waiter(q_.getters_.pop_front());
+          g->woken = true;
+          if (detail::Fiber* f = detail::resume_now(g->fiber)) return f;
+          continue;
+        }
+        if (!progressed_) return nullptr;
+      }
+    }
+
+   private:
+    BasicQueue& q_;
+    int phase_ = 0;
+    bool progressed_ = false;
+  };
+
+  // Blocks until an item is present for this greenlet to take (or throws).
+  void wait_for_item(Duration timeout, const char* what) {
+    if (store_.size() > 0) return;
+    if (shutdown_) detail::throw_queue_shutdown(what, true);
+    Waiter w(detail::current_fiber());
+    getters_.push_back(&w);
+    Leave leave{getters_, w};
+    if (!putters_.empty()) unlock_.schedule();
+    const TimePoint deadline = deadline_in(timeout);
+    for (;;) {
+      const bool woken = detail::wait_until({what}, deadline, [&] { return w.woken || shutdown_; });
+      if (store_.size() > 0 && woken) return;  // wake, then take
+      if (shutdown_) detail::throw_queue_shutdown(what, true);
+      if (!woken) detail::throw_queue_empty(what, timeout);
+      // Woken, but what it was woken for was taken first: wait again without losing its place.
+      w.woken = false;
+      getters_.push_front(&w);
+    }
+  }
+
+  T take() {
+    T v = store_.take();
+    if (!putters_.empty()) unlock_.schedule();
+    return v;
+  }
+
+  void accept(T&& item, bool wake_getters = true) {
     store_.push(std::move(item));
     ++unfinished_;
     if (all_done_.is_set()) all_done_.clear();
-    if (!peekers_.empty()) peekers_.notify_all();
-    if (!getters_.empty()) getters_.notify_one();
-  }
-  // A slot came free: the longest-waiting putter's item takes it.
-  void after_take() {
-    if (!putters_.empty() && !full()) putters_.notify_one();
-  }
-  // A getter was handed an item but was interrupted before it could return it.
-  void give_back(GetWaiter& w) {
-    if (!w.item) return;
-    store_.give_back(std::move(*w.item));
-    if (!getters_.empty()) getters_.notify_one();
+    if (wake_getters && !getters_.empty()) unlock_.schedule();
   }
 
   Store store_;
@@ -297,9 +347,9 @@ class BasicQueue {
   bool shutdown_ = false;
   std::size_t unfinished_ = 0;
   Event all_done_;
-  detail::WaitQueue getters_;
-  detail::WaitQueue putters_;
-  detail::WaitQueue peekers_;
+  detail::IntrusiveList getters_;
+  detail::IntrusiveList putters_;
+  Unlock unlock_;
 };
 
 /// First in, first out (gevent.queue.Queue). See BasicQueue.
@@ -314,8 +364,8 @@ using Queue = BasicQueue<T, detail::FifoStore<T>>;
 template <class T>
 using LifoQueue = BasicQueue<T, detail::LifoStore<T>>;
 
-/// Smallest first (gevent.queue.PriorityQueue): get() takes the least item by Compare; use pairs
-/// (priority, data) as in Python.
+/// Smallest first (gevent.queue.PriorityQueue): get() takes the least item by Compare present when
+/// the getter runs; use pairs (priority, data) as in Python.
 ///
 ///   pinfiber::PriorityQueue<std::pair<int, std::string>> jobs;
 ///   jobs.put({2, "later"}); jobs.put({1, "first"});
@@ -323,8 +373,9 @@ using LifoQueue = BasicQueue<T, detail::LifoStore<T>>;
 template <class T, class Compare = std::less<T>>
 using PriorityQueue = BasicQueue<T, detail::PriorityStore<T, Compare>>;
 
-/// A FIFO Queue that also counts unfinished tasks (gevent.queue.JoinableQueue): every put() adds one,
-/// every task_done() removes one, and join() waits until none is left.
+/// A FIFO Queue that also counts unfinished tasks (gevent.queue.JoinableQueue): every item put (or
+/// given at construction) adds one, every task_done() removes one, and join() waits until none is
+/// left.
 ///
 ///   pinfiber::JoinableQueue<Job> q;
 ///   pinfiber::spawn([&] { for (Job& j : q) { run(j); q.task_done(); } });
@@ -339,7 +390,7 @@ class JoinableQueue : public Queue<T> {
   /// Blocks until every item put so far was marked done, or `timeout` passes; returns true if all
   /// were done (false on timeout, as gevent). Throws the caller's interrupts, and LoopExit in the
   /// main greenlet if the count can never reach zero.
-  bool join(Duration timeout = forever) { return Queue<T>::join(timeout); }
+  bool join(TimeSpan timeout = forever) { return Queue<T>::join(timeout); }
   /// Items put but not yet marked done.
   std::size_t unfinished_tasks() const { return Queue<T>::unfinished_tasks(); }
 };

@@ -6,12 +6,13 @@
 #include <exception>
 #include <functional>
 #include <string>
-#include <vector>
 
 #include "pinfiber/core/clock.hpp"
 #include "pinfiber/core/detail/intrusive_list.hpp"
+#include "pinfiber/core/detail/linkable.hpp"
+#include "pinfiber/core/detail/park.hpp"
+#include "pinfiber/core/detail/runnable.hpp"
 #include "pinfiber/core/detail/timer.hpp"
-#include "pinfiber/core/wait_queue.hpp"
 
 namespace pinfiber::detail {
 
@@ -19,10 +20,11 @@ class HubImpl;
 class Fiber;
 
 enum class FiberState : std::uint8_t {
-  scheduled,  // spawned, waiting for its first turn; owns no stack yet
+  created,    // made by make_greenlet(), not started
+  scheduled,  // started, waiting for its first turn (in the run queue, or on a timer: start_later)
   ready,      // in the run queue
   running,
-  parked,  // blocked until unpark()
+  parked,  // blocked until wake()
   dead,    // finished: returned, threw, or was killed
 };
 
@@ -37,7 +39,28 @@ struct EhState {
 #endif
 };
 
-class Fiber {
+/// A greenlet's end as a Linkable: join() waits on it, link() callbacks and multi-object waits link
+/// to it; they are all served, in the order they came, by one pass queued when the greenlet dies.
+class FiberLinks final : public Linkable {
+ public:
+  explicit FiberLinks(Fiber* owner) : Linkable(Pass::until_empty), owner_(owner) {}
+  bool ready() const override;
+  Fiber* owner() const { return owner_; }
+
+ private:
+  void on_pass_queued() override;
+  void on_pass_ended() override;
+  Fiber* owner_;
+};
+
+/// A queued kill (gevent's `_kill` callback), embedded in its victim.
+struct KillRequest : Runnable {
+  explicit KillRequest(Fiber* f) : Runnable(Kind::kill), victim(f) {}
+  Fiber* victim;
+  std::exception_ptr error;
+};
+
+class Fiber : public Runnable {
  public:
   Fiber(const Fiber&) = delete;
   Fiber& operator=(const Fiber&) = delete;
@@ -45,7 +68,7 @@ class Fiber {
   std::uint64_t id() const { return id_; }
   /// The name given at spawn, or "Greenlet-<id>" ("main" for the thread's own greenlet).
   std::string name() const;
-  void set_name(std::string name) { name_ = std::move(name); }
+  void set_name(std::string name);
   /// The given name, or null when it has the default one (usable from a signal handler).
   const char* name_cstr() const { return name_.empty() ? nullptr : name_.c_str(); }
   FiberState state() const { return state_; }
@@ -53,8 +76,9 @@ class Fiber {
   /// True once the body has begun running.
   bool has_run() const { return has_run_; }
   bool dead() const { return state_ == FiberState::dead; }
-  /// The exception the body ended with (GreenletExit when killed), or null.
+  /// The exception the body ended with, or null. A kill (GreenletExit) is not kept here: killed().
   const std::exception_ptr& error() const { return error_; }
+  /// True if it ended by GreenletExit (killed, or killed before it started).
   bool killed() const { return killed_; }
 
   void add_ref() { ++refs_; }
@@ -62,33 +86,29 @@ class Fiber {
     if (--refs_ == 0) delete this;
   }
 
-  /// Completion waiters (join, joinall, wait/iwait), all woken when the fiber dies.
-  WaitQueue& done_waiters() { return done_waiters_; }
-  /// Adds a callback run (in the dying greenlet, after it is marked dead) when it finishes;
-  /// runs at once, in the caller, if it already finished.
-  void add_link(std::function<void()> fn);
+  /// Its end, for join, links and multi-object waits.
+  FiberLinks& links() { return links_; }
 
   // Per-greenlet storage for pinfiber::local<T>: an opaque slot the sync layer manages, destroyed
-  // by `locals_destroy` when the greenlet finishes.
+  // by `locals_destroy` when the greenlet finishes (or, for the main greenlet, when the hub ends).
   void* locals = nullptr;
   void (*locals_destroy)(Fiber*) = nullptr;
 
  protected:
   explicit Fiber(std::size_t stack_size);
   virtual ~Fiber();
-  /// The body; whatever it throws is caught by the hub and recorded as error().
+  /// The body; whatever it throws is caught by the hub and recorded.
   virtual void run_body() = 0;
-  /// Called once the fiber is dead, before links run: store nothing else after this.
+  /// Called once the fiber is dead, before links run: drop the body's captures here.
   virtual void on_finished() {}
 
  private:
   friend class HubImpl;
-  Fiber();  // the thread's main greenlet
+  friend class FiberLinks;
 
   // Hot fields first: the switch path touches these.
   void* context_ = nullptr;  // boost::context fcontext_t of a suspended fiber
-  Fiber* next_ready_ = nullptr;
-  FiberState state_ = FiberState::scheduled;
+  FiberState state_ = FiberState::created;
   bool is_main_ = false;
   bool has_run_ = false;
   bool killed_ = false;
@@ -102,7 +122,7 @@ class Fiber {
   std::size_t stack_size_ = 0;
   std::uint8_t stack_guard_ = 0;
   unsigned stack_valgrind_id_ = 0;
-  TimerNode wake_timer_;  // park_until()'s deadline, or spawn_later()'s start
+  TimerNode wake_timer_;  // park_until()'s deadline, or start_later()'s start
   void* asan_fake_stack_ = nullptr;
   const void* asan_stack_bottom_ = nullptr;
   std::size_t asan_stack_size_ = 0;
@@ -110,8 +130,8 @@ class Fiber {
   std::uint64_t id_ = 0;
   std::string name_;
   std::exception_ptr error_;
-  WaitQueue done_waiters_;
-  std::vector<std::function<void()>> links_;
+  FiberLinks links_{this};
+  KillRequest kill_{this};
   struct OwnedNode : ListNode {
     Fiber* owner;
   };

@@ -22,7 +22,9 @@ class IntrusiveList {
   bool empty() const { return head_.next == &head_; }
   std::size_t size() const { return size_; }
   ListNode* front() const { return empty() ? nullptr : head_.next; }
+  ListNode* back() const { return empty() ? nullptr : head_.prev; }
   ListNode* next_of(ListNode* n) const { return n->next == &head_ ? nullptr : n->next; }
+  ListNode* prev_of(ListNode* n) const { return n->prev == &head_ ? nullptr : n->prev; }
 
   void push_back(ListNode* n) {
     n->prev = head_.prev;
@@ -30,6 +32,17 @@ class IntrusiveList {
     head_.prev->next = n;
     head_.prev = n;
     ++size_;
+  }
+  void push_front(ListNode* n) {
+    n->next = head_.next;
+    n->prev = &head_;
+    head_.next->prev = n;
+    head_.next = n;
+    ++size_;
+  }
+  /// Moves every node of `other` to the back of this list, in order.
+  void splice_back(IntrusiveList& other) {
+    while (ListNode* n = other.pop_front()) push_back(n);
   }
   void erase(ListNode* n) {
     n->prev->next = n->next;

@@ -1,7 +1,14 @@
 #pragma once
-// The one park/unpark mechanism every blocking primitive is built on. All of these act on the
-// calling thread's hub and must be called from a greenlet of that thread (the main greenlet counts).
+// The one wait primitive every blocking call of every layer is built on, and the calls that end a
+// wait. All of these act on the calling thread's hub and are called from a greenlet of that thread
+// (the main greenlet counts).
+//
+// A blocking call registers itself where its wake-up will come from (a Linkable's links, a queue's
+// getters, an fd's slot, a thread-pool call), then calls wait_until(what, deadline, ready): the
+// deadline, the race between a wake-up and the deadline, and interrupts (kill, Timeout, LoopExit) are
+// handled there and only there. Its registration is undone by RAII on every way out.
 
+#include <cstdint>
 #include <exception>
 
 #include "pinfiber/core/clock.hpp"
@@ -18,18 +25,53 @@ struct WaitFor {
 
 /// The greenlet running now (the main greenlet when none was spawned).
 Fiber* current_fiber();
-/// Suspends the current greenlet until unpark(). Throws the greenlet's pending interrupt
-/// (GreenletExit, Timeout, LoopExit) if one was delivered while it was parked.
-void park(WaitFor what);
-/// Like park(), but also wakes at `deadline`; returns false if it woke because the deadline passed.
+
+/// Suspends the current greenlet until wake() resumes it (returns true) or `deadline` passes (returns
+/// false). A deadline that has already passed still suspends it: every greenlet that was ready runs
+/// once before it resumes (gevent's zero timeouts go through the hub too). TimePoint::max() never
+/// expires. Throws the greenlet's pending interrupt (GreenletExit, Timeout, LoopExit) when one arrives.
 bool park_until(WaitFor what, TimePoint deadline);
-/// Makes a parked fiber ready (FIFO); no effect on one that is not parked.
-void unpark(Fiber* f);
-/// Delivers `ex` to `f` at its blocking point: a parked fiber wakes and throws it, a ready one throws
-/// it when it resumes, one that never started never runs and ends with `ex`. The current fiber
-/// throws at once.
+
+/// The wait: blocks the current greenlet until `ready()` is true, re-checking it each time the
+/// greenlet is woken, and returns true then; returns false once `deadline` has passed with `ready()`
+/// still false (a wake-up that races with the deadline wins: ready() is asked once more). If `ready()`
+/// is true at the start it returns at once without switching. Interrupts propagate.
+template <class Ready>
+bool wait_until(WaitFor what, TimePoint deadline, Ready&& ready) {
+  while (!ready()) {
+    if (!park_until(what, deadline)) return ready();
+  }
+  return true;
+}
+
+/// Makes a parked greenlet ready: it runs after everything already scheduled. No effect on one
+/// that is not parked. Callable from the hub (timer and I/O callbacks) and from greenlets.
+void wake(Fiber* f);
+
+/// If `f` is parked, marks it running and returns it (for a Notifier::step() that hands it the CPU
+/// at once); otherwise returns null.
+Fiber* resume_now(Fiber* f);
+
+/// Delivers `ex` to `f` now (a Timeout expiring, LoopExit): a parked greenlet wakes and throws it at
+/// its blocking point; a ready one throws it when it resumes; one that never started ends with it,
+/// without running. The current greenlet throws at once.
 void interrupt(Fiber* f, std::exception_ptr ex);
+
+/// Queues a kill of `f` behind everything already scheduled (gevent's kill order): when its turn
+/// comes, `ex` is thrown at the blocking point `f` is at then. One that never started ends at once,
+/// without running, and never will. No effect on a dead greenlet.
+void queue_kill(Fiber* f, std::exception_ptr ex);
+
+/// A number unique among those this thread's hub handed out (greenlet ids, Timeout ids, link ids).
+std::uint64_t unique_id();
+
 /// Moves the current greenlet to the back of the run queue and runs the others (sleep(0)).
 void yield_now();
+
+/// Counts one operation that completed without waiting (a recv that found data, a send that found
+/// room). After a bounded run of them the greenlet yields through the hub, which polls I/O and fires
+/// timers first, so a peer that keeps a socket always ready cannot starve timers, other sockets or
+/// GPIO edges (tokio's cooperative budget). Throws the caller's interrupts.
+void cooperate();
 
 }  // namespace pinfiber::detail

@@ -1,0 +1,495 @@
+// The scheduler: the run queue, switching, parking and waking, kills, and the hub's loop.
+//
+// Scheduling, in one place:
+//  - The run queue holds greenlets and notifiers (runnable.hpp), first-in first-out: spawn, sleep(0),
+//    a timer or I/O wake-up, a kill and a notification pass all queue behind what is already there,
+//    as gevent's loop.run_callback does.
+//  - A greenlet that blocks hands the CPU straight to the next entry (one context switch, no detour
+//    through the hub). A notifier at the head runs inline and hands the CPU to the greenlet it wakes;
+//    it stays at the head until its pass is over, so the greenlets one pass wakes run back to back,
+//    each until it blocks, exactly as gevent's notifier switches into them one after another.
+//  - The hub fiber polls I/O and fires timers whenever the run queue is empty, and also after every
+//    kPollEvery direct switches, and whenever a greenlet used up its cooperative budget: greenlets
+//    that keep yielding, or whose sockets are always ready, cannot starve I/O and timers.
+//  - With nothing ready, the hub sleeps in epoll_wait until the earliest timer or I/O; with the test
+//    clock paused it jumps to the earliest timer instead, unless real work is outstanding.
+//  - With nothing ready, no timer, no live watch, no hold and no outstanding work, nothing can ever
+//    wake the main greenlet: it gets LoopExit.
+
+#include <algorithm>
+#include <utility>
+
+#include "core/hub_impl.hpp"
+#include "pinfiber/core/errors.hpp"
+
+namespace pinfiber::detail {
+
+namespace {
+
+// Direct switches between two polls of the loop: a non-blocking epoll_wait costs about as much as
+// 30 switches, so polling every 256 keeps it to a few percent of a yield, while a timer or socket
+// waits at most 256 turns (a few microseconds on a PC) behind greenlets that keep yielding.
+constexpr unsigned kPollEvery = 256;
+
+// Operations a greenlet may complete without waiting before it yields through the hub (tokio uses
+// 128). 128 echo round trips on loopback take about 0.5 ms on a PC and a few on a Pi Zero: the
+// longest another connection, a timer or a GPIO edge waits behind a flooding peer.
+constexpr unsigned kCoopBudget = 128;
+
+}  // namespace
+
+// --- the run queue ------------------------------------------------------------------------------
+
+void HubImpl::push_back(Runnable* r) {
+  r->next_ready = nullptr;
+  r->queued = true;
+  if (ready_tail_) {
+    ready_tail_->next_ready = r;
+  } else {
+    ready_head_ = r;
+  }
+  ready_tail_ = r;
+}
+
+void HubImpl::push_front(Runnable* r) {
+  r->next_ready = ready_head_;
+  r->queued = true;
+  ready_head_ = r;
+  if (!ready_tail_) ready_tail_ = r;
+}
+
+Runnable* HubImpl::pop() {
+  Runnable* r = ready_head_;
+  if (!r) return nullptr;
+  ready_head_ = r->next_ready;
+  if (!ready_head_) ready_tail_ = nullptr;
+  r->queued = false;
+  return r;
+}
+
+void HubImpl::enqueue(Runnable* r) {
+  if (!r->queued) push_back(r);
+}
+
+// A walk: only for the rare entries that leave before their turn (a notifier whose object goes
+// away, a ready greenlet a kill reaches first).
+void HubImpl::dequeue(Runnable* r) {
+  if (!r->queued) return;
+  Runnable* prev = nullptr;
+  for (Runnable* it = ready_head_; it; prev = it, it = it->next_ready) {
+    if (it != r) continue;
+    (prev ? prev->next_ready : ready_head_) = it->next_ready;
+    if (ready_tail_ == it) ready_tail_ = prev;
+    break;
+  }
+  r->queued = false;
+}
+
+void Notifier::schedule() {
+  if (!queued) HubImpl::current().enqueue(this);
+}
+
+void Notifier::cancel() {
+  if (queued) HubImpl::current().dequeue(this);
+}
+
+Notifier::~Notifier() {
+  if (queued) {
+    if (HubImpl* hub = HubImpl::current_or_null()) hub->dequeue(this);
+  }
+}
+
+// The next greenlet to switch to: the head of the queue, after running the notifiers and kills in
+// front of it.
+Fiber* HubImpl::next_to_run() {
+  while (Runnable* r = pop()) {
+    switch (r->kind) {
+      case Runnable::Kind::fiber: {
+        auto* f = static_cast<Fiber*>(r);
+        if (f->state_ == FiberState::dead) {
+          f->release();  // killed before its first turn: the run queue held the hub's reference
+          continue;
+        }
+        return f;
+      }
+      case Runnable::Kind::notifier: {
+        auto* n = static_cast<Notifier*>(r);
+        if (Fiber* f = n->step()) {
+          push_front(n);  // the pass goes on once `f` blocks
+          return f;
+        }
+        continue;
+      }
+      case Runnable::Kind::kill:
+        if (Fiber* f = run_kill(static_cast<KillRequest*>(r))) return f;
+        continue;
+    }
+  }
+  return nullptr;
+}
+
+// A queued kill reaches its victim: it is thrown at the victim's blocking point now, as gevent's
+// `_kill` callback throws into the greenlet.
+Fiber* HubImpl::run_kill(KillRequest* k) {
+  Fiber* f = k->victim;
+  std::exception_ptr ex = std::exchange(k->error, nullptr);
+  Fiber* run = nullptr;
+  switch (f->state_) {
+    case FiberState::parked:
+      f->interrupt_ = std::move(ex);
+      f->state_ = FiberState::ready;
+      run = f;
+      break;
+    case FiberState::ready:
+      // Scheduled to resume after the kill was queued: the kill comes first, as in gevent.
+      dequeue(f);
+      f->interrupt_ = std::move(ex);
+      run = f;
+      break;
+    case FiberState::running:  // the caller itself (a greenlet that killed itself without blocking)
+      if (!f->interrupt_) f->interrupt_ = std::move(ex);
+      break;
+    case FiberState::created:
+    case FiberState::scheduled:
+    case FiberState::dead: break;
+  }
+  f->release();  // the reference queue_kill took
+  return run;
+}
+
+// --- switching ----------------------------------------------------------------------------------
+
+// Inlined into its callers: every call level between a greenlet and the jump is one more return
+// the CPU mispredicts after the switch, and yield is the hot path.
+[[gnu::always_inline]] inline void HubImpl::switch_to(Fiber* next) {
+  Fiber* prev = current_;
+  if (prev->stack_guard_ == static_cast<std::uint8_t>(GuardKind::canary) && prev->stack_ &&
+      !StackPool::canary_intact(Stack{prev->stack_, prev->stack_size_, GuardKind::canary, 0})) {
+    overflow_abort(prev);
+  }
+  current_ = next;
+  next->state_ = FiberState::running;
+  budget_ = kCoopBudget;
+  // Relaxed load+store, not an atomic increment: only this thread writes, the monitor only reads.
+  activity_.switches.store(activity_.switches.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  activity_.running.store(next->id_, std::memory_order_relaxed);
+  ctx::swap_eh(eh_globals_, prev->eh_, next->eh_);
+  const bool prev_dying = prev->state_ == FiberState::dead;
+  const void* bottom = next->stack_ ? next->stack_ : next->asan_stack_bottom_;
+  const std::size_t size = next->stack_ ? next->stack_size_ : next->asan_stack_size_;
+  ctx::asan_start_switch(prev_dying ? nullptr : &prev->asan_fake_stack_, bottom, size);
+  ctx::transfer_t t = ctx::jump(next->context_, prev);
+  after_switch(t.fctx, static_cast<Fiber*>(t.data));
+}
+
+void HubImpl::after_switch(void* from_ctx, Fiber* from) {
+  from->context_ = from_ctx;
+  const void* old_bottom = nullptr;
+  std::size_t old_size = 0;
+  ctx::asan_finish_switch(current_->asan_fake_stack_, &old_bottom, &old_size);
+  if (from->is_main_) {
+    from->asan_stack_bottom_ = old_bottom;
+    from->asan_stack_size_ = old_size;
+  }
+  if (zombie_) release_zombie();
+}
+
+void HubImpl::release_zombie() {
+  Fiber* z = std::exchange(zombie_, nullptr);
+  stacks_.release(Stack{z->stack_, z->stack_size_, GuardKind(z->stack_guard_), z->stack_valgrind_id_});
+  z->stack_ = nullptr;
+  z->context_ = nullptr;
+  z->release();  // the hub's reference
+}
+
+[[gnu::always_inline]] inline void HubImpl::switch_out() {
+  Fiber* next = nullptr;
+  if (switches_since_poll_ < kPollEvery) {
+    next = next_to_run();
+    ++switches_since_poll_;
+  }
+  if (!next) next = hub_fiber_;
+  if (next == current_) {
+    next->state_ = FiberState::running;
+    return;
+  }
+  switch_to(next);
+}
+
+void HubImpl::fiber_entry(ctx::transfer_t t) {
+  HubImpl& hub = *tls_hub_;
+  hub.after_switch(t.fctx, static_cast<Fiber*>(t.data));
+  Fiber* self = hub.current_;
+  if (self == hub.hub_fiber_) hub.hub_loop();
+  hub.run_fiber(self);
+}
+
+void HubImpl::run_fiber(Fiber* f) {
+  f->has_run_ = true;
+  std::exception_ptr ended;
+  try {
+    f->run_body();
+  } catch (...) {
+    ended = std::current_exception();
+  }
+  finish(f, std::move(ended));
+  zombie_ = f;
+  switch_out();
+  std::abort();  // a dead fiber is never resumed
+}
+
+// --- greenlets coming and going ------------------------------------------------------------------
+
+void HubImpl::adopt(Fiber* f) {
+  // The stack is taken now, so that running out of memory is an error from spawn() in the spawning
+  // greenlet, never a failure at some later switch in an unrelated one.
+  Stack s = stacks_.acquire(f->stack_size_);
+  f->stack_ = s.base;
+  f->stack_guard_ = static_cast<std::uint8_t>(s.guard);
+  f->stack_valgrind_id_ = s.valgrind_id;
+  f->context_ = ctx::make_fcontext(static_cast<char*>(s.base) + s.size, s.size, &HubImpl::fiber_entry);
+  f->id_ = next_id();
+  f->state_ = FiberState::created;
+  all_.push_back(&f->all_node_);
+  if (!f->name_.empty()) name_changed(f);
+}
+
+void HubImpl::start(Fiber* f) {
+  f->state_ = FiberState::scheduled;
+  push_back(f);
+}
+
+void HubImpl::on_delayed_start(TimerNode* n) {
+  auto* f = static_cast<Fiber*>(n->context);
+  current().push_back(f);
+}
+
+void HubImpl::start_later(Fiber* f, Duration delay) {
+  f->state_ = FiberState::scheduled;
+  f->wake_timer_.fire = &HubImpl::on_delayed_start;
+  f->wake_timer_.context = f;
+  timers_.arm(f->wake_timer_, deadline_after(now(), delay));
+}
+
+Fiber* HubImpl::start_now(Fiber* f) {
+  f->state_ = FiberState::ready;
+  return f;
+}
+
+void HubImpl::finish(Fiber* f, std::exception_ptr ended_with) {
+  f->state_ = FiberState::dead;
+  f->waiting_for_ = {};
+  if (ended_with && is_greenlet_exit(ended_with)) {
+    f->killed_ = true;  // a kill is a normal end: successful(), no error, not reported
+  } else if (ended_with) {
+    f->error_ = ended_with;
+  }
+  f->on_finished();
+  if (f->locals_destroy) f->locals_destroy(f);
+  if (f->all_node_.linked()) all_.erase(&f->all_node_);
+  if (!f->name_.empty()) {
+    std::lock_guard lock(activity_.names_mutex_);
+    activity_.names_.erase(f->id_);
+  }
+  // Links and joiners are served later, by a pass queued behind what is already scheduled.
+  f->links_.check_and_notify();
+  if (f->error_) report(f, f->error_);
+}
+
+void HubImpl::name_changed(const Fiber* f) {
+  if (f->id_ == 0 && !f->is_main_) return;  // not adopted yet: adopt() records it
+  std::lock_guard lock(activity_.names_mutex_);
+  activity_.names_[f->id_] = f->name_;
+}
+
+// --- parking --------------------------------------------------------------------------------------
+
+void HubImpl::on_park_timeout(TimerNode* n) {
+  auto* f = static_cast<Fiber*>(n->context);
+  if (f->state_ != FiberState::parked) return;
+  f->timed_out_ = true;
+  current().wake(f);
+}
+
+bool HubImpl::park_until(WaitFor what, TimePoint deadline) {
+  Fiber* self = current_;
+  if (self == hub_fiber_) throw Error("blocking call in the hub (a posted function or a callback must not block)");
+  self->timed_out_ = false;
+  const bool timed = deadline != TimePoint::max();
+  if (timed) {
+    TimerNode& timer = self->wake_timer_;
+    timer.fire = &HubImpl::on_park_timeout;
+    timer.context = self;
+    timers_.arm(timer, deadline);
+  }
+  self->waiting_for_ = what;
+  self->state_ = FiberState::parked;
+  switch_out();
+  self->waiting_for_ = {};
+  if (timed) timers_.disarm(self->wake_timer_);
+  if (self->interrupt_) std::rethrow_exception(std::exchange(self->interrupt_, nullptr));
+  return !self->timed_out_;
+}
+
+void HubImpl::wake(Fiber* f) {
+  if (f->state_ != FiberState::parked) return;
+  f->state_ = FiberState::ready;
+  push_back(f);
+}
+
+Fiber* HubImpl::resume_now(Fiber* f) {
+  if (f->state_ != FiberState::parked) return nullptr;
+  f->state_ = FiberState::ready;
+  return f;
+}
+
+void HubImpl::interrupt(Fiber* f, std::exception_ptr ex) {
+  switch (f->state_) {
+    case FiberState::dead: return;
+    case FiberState::running: std::rethrow_exception(ex);
+    case FiberState::created:
+    case FiberState::scheduled: {
+      // Never ran, so it never will: it ends here with `ex`; its stack goes back to the pool.
+      FiberRef keep(f);
+      timers_.disarm(f->wake_timer_);
+      stacks_.release(Stack{f->stack_, f->stack_size_, GuardKind(f->stack_guard_), f->stack_valgrind_id_});
+      f->stack_ = nullptr;
+      f->context_ = nullptr;
+      finish(f, std::move(ex));
+      // The run queue holds the hub's reference while the fiber is in it (next_to_run drops it).
+      if (!f->queued) f->release();
+      return;
+    }
+    case FiberState::ready:
+      if (!f->interrupt_) f->interrupt_ = std::move(ex);
+      return;
+    case FiberState::parked:
+      f->interrupt_ = std::move(ex);
+      wake(f);
+      return;
+  }
+}
+
+void HubImpl::queue_kill(Fiber* f, std::exception_ptr ex) {
+  if (f->state_ == FiberState::dead) return;
+  if (f->state_ == FiberState::created || f->state_ == FiberState::scheduled) {
+    interrupt(f, std::move(ex));
+    return;
+  }
+  if (f->kill_.queued) return;  // a kill is on its way already: the first one decides
+  f->kill_.error = std::move(ex);
+  f->add_ref();
+  push_back(&f->kill_);
+}
+
+void HubImpl::yield_now() {
+  Fiber* self = current_;
+  self->state_ = FiberState::ready;
+  push_back(self);
+  switch_out();
+  if (self->interrupt_) std::rethrow_exception(std::exchange(self->interrupt_, nullptr));
+}
+
+void HubImpl::cooperate() {
+  if (--budget_ != 0) return;
+  // Out of budget: to the back of the queue, through the hub, which polls before anything else runs.
+  switches_since_poll_ = kPollEvery;
+  yield_now();
+}
+
+void HubImpl::wait_idle() {
+  Fiber* self = current_;
+  idle_waiters_.push_back(self);
+  struct Leave {
+    std::vector<Fiber*>& waiters;
+    Fiber* self;
+    ~Leave() { std::erase(waiters, self); }
+  } leave{idle_waiters_, self};
+  wait_until({"idle()"}, TimePoint::max(),
+             [&] { return std::find(idle_waiters_.begin(), idle_waiters_.end(), self) == idle_waiters_.end(); });
+}
+
+// --- the hub fiber --------------------------------------------------------------------------------
+
+void HubImpl::hub_loop() {
+  for (;;) {
+    switches_since_poll_ = 0;
+    poll(ready_head_ == nullptr);
+    if (Fiber* next = next_to_run()) switch_to(next);
+  }
+}
+
+void HubImpl::poll(bool may_block) {
+  driver_.set_held(holds_.load(std::memory_order_acquire) > 0);
+  if (!may_block) {
+    driver_.poll(false, Driver::RealTime::max());
+    fire_due_timers();
+    return;
+  }
+  if (!idle_waiters_.empty()) {
+    // Nothing else to run: idle() returns now, before the hub would sleep (libev's idle watchers).
+    driver_.poll(false, Driver::RealTime::max());
+    fire_due_timers();
+    if (ready_head_) return;
+    for (Fiber* f : std::exchange(idle_waiters_, {})) wake(f);
+    return;
+  }
+  if (paused_ && inhibitors_ == 0) {
+    driver_.poll(false, Driver::RealTime::max());
+    fire_due_timers();
+    if (ready_head_) return;
+    if (!timers_.empty()) {
+      // Every greenlet is blocked and no real work is outstanding: jump to the next deadline.
+      if (timers_.next_deadline() > paused_now_) paused_now_ = timers_.next_deadline();
+      fire_due_timers();
+      return;
+    }
+  }
+  auto wake_at = Driver::RealTime::max();
+  if (!paused_ && !timers_.empty()) {
+    wake_at = Driver::RealTime(
+        std::chrono::duration_cast<Driver::RealTime::duration>(timers_.next_deadline().time_since_epoch() - offset_));
+  }
+  stacks_.trim();  // about to sleep: a good moment to give idle stacks' pages back
+  activity_.polling.store(true, std::memory_order_relaxed);
+  const bool alive = driver_.poll(true, wake_at);
+  activity_.polling.store(false, std::memory_order_relaxed);
+  fire_due_timers();
+  const bool held = holds_.load(std::memory_order_acquire) > 0;
+  driver_.set_held(held);
+  if (!ready_head_ && !alive && timers_.empty() && !held && inhibitors_ == 0) deliver_loop_exit();
+}
+
+void HubImpl::fire_due_timers() {
+  const TimePoint t = now();
+  while (TimerNode* n = timers_.pop_due(t)) n->fire(n);
+}
+
+void HubImpl::deliver_loop_exit() {
+  if (main_->state_ != FiberState::parked) return;
+  std::string msg = "this operation would block forever: the main greenlet waits for ";
+  msg += main_->waiting_for_.what;
+  if (const Fiber* g = main_->waiting_for_.greenlet) msg += " '" + g->name() + "'";
+  msg += ", and no greenlet is ready, no timer is pending and no watcher is active";
+  if (!all_.empty()) msg += " (" + std::to_string(all_.size()) + " other greenlet(s) blocked)";
+  interrupt(main_, std::make_exception_ptr(LoopExit(msg)));
+}
+
+// --- the calls of park.hpp, for every layer ---------------------------------------------------------
+
+void arm_timer(TimerNode& node, TimePoint deadline) { HubImpl::current().arm(node, deadline); }
+void disarm_timer(TimerNode& node) {
+  if (node.armed()) HubImpl::current().disarm(node);
+}
+
+Fiber* current_fiber() { return HubImpl::current().current_fiber(); }
+bool park_until(WaitFor what, TimePoint deadline) { return HubImpl::current().park_until(what, deadline); }
+void wake(Fiber* f) { HubImpl::current().wake(f); }
+Fiber* resume_now(Fiber* f) { return HubImpl::current().resume_now(f); }
+void interrupt(Fiber* f, std::exception_ptr ex) { HubImpl::current().interrupt(f, std::move(ex)); }
+void queue_kill(Fiber* f, std::exception_ptr ex) { HubImpl::current().queue_kill(f, std::move(ex)); }
+void yield_now() { HubImpl::current().yield_now(); }
+void cooperate() { HubImpl::current().cooperate(); }
+std::uint64_t unique_id() { return HubImpl::current().next_id(); }
+
+}  // namespace pinfiber::detail
