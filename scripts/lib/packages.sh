@@ -46,3 +46,8 @@ pinfiber_cross_host_packages() {
   esac
   echo "g++-$triplet binutils-$triplet qemu-user cmake ninja-build pkg-config"
 }
+
+# The real-kernel VM (scripts/kernel-vm): qemu, the initramfs's busybox and cpio, what the kbuild tools
+# of Debian's linux-kbuild package link (libelf, libssl) and the compiler its kernel was built with
+# (gcc-12) for the gpio-sim module, and i2c-tools, whose i2cget/i2cset the I2C check runs in the VM.
+PINFIBER_KERNEL_VM_PACKAGES=(qemu-system-x86 busybox-static cpio xz-utils gcc-12 make libelf1 libssl3 i2c-tools)
