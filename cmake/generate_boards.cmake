@@ -1,0 +1,202 @@
+# cmake -DOUT=<file.cpp> -DBOARDS=<a.board|b.board...> -P generate_boards.cmake
+#
+# Turns the board descriptions of boards/ (one readable text file per board, see boards/README.md)
+# into C++ data compiled into the library, so that adding a board is adding a data file. Each line of
+# a .board file is `key value`; `#` starts a comment. Keys: name, id, model (repeatable), soc, chip,
+# lines, header (a file of the same directory: `physical kind bcm function`), pull (`A-B up|down|none`),
+# line (`offset name`). A malformed file stops the build with its name and line.
+
+function(fail file lineno message)
+  message(FATAL_ERROR "${file}:${lineno}: ${message}")
+endfunction()
+
+# A C++ string literal for `text` (quotes and backslashes escaped).
+function(cxx_string out text)
+  string(REPLACE "\\" "\\\\" text "${text}")
+  string(REPLACE "\"" "\\\"" text "${text}")
+  set(${out} "\"${text}\"" PARENT_SCOPE)
+endfunction()
+
+# The meaningful lines of `file`: comments and blank lines dropped, each entry "lineno|text".
+function(read_entries out file)
+  file(STRINGS "${file}" raw)
+  set(entries "")
+  set(n 0)
+  foreach(line IN LISTS raw)
+    math(EXPR n "${n} + 1")
+    string(REGEX REPLACE "#.*$" "" line "${line}")
+    string(STRIP "${line}" line)
+    if(line STREQUAL "")
+      continue()
+    endif()
+    # A ';' would split the CMake list that carries the entries.
+    string(REPLACE ";" "," line "${line}")
+    list(APPEND entries "${n}|${line}")
+  endforeach()
+  set(${out} "${entries}" PARENT_SCOPE)
+endfunction()
+
+function(header_pins out file)
+  read_entries(entries "${file}")
+  set(pins "")
+  foreach(entry IN LISTS entries)
+    string(REGEX MATCH "^([0-9]+)\\|(.*)$" _ "${entry}")
+    set(lineno "${CMAKE_MATCH_1}")
+    set(text "${CMAKE_MATCH_2}")
+    if(NOT text MATCHES "^([0-9]+)[ \t]+(gpio|3v3|5v|ground)[ \t]+(-|[0-9]+)[ \t]*(.*)$")
+      fail("${file}" "${lineno}" "expected `physical kind bcm function`, got `${text}`")
+    endif()
+    set(kind_gpio "K::gpio")
+    set(kind_3v3 "K::power_3v3")
+    set(kind_5v "K::power_5v")
+    set(kind_ground "K::ground")
+    set(bcm "${CMAKE_MATCH_3}")
+    if(bcm STREQUAL "-")
+      set(bcm -1)
+    endif()
+    cxx_string(function "${CMAKE_MATCH_4}")
+    string(APPEND pins "{${CMAKE_MATCH_1}, ${kind_${CMAKE_MATCH_2}}, ${bcm}, ${function}}, ")
+  endforeach()
+  set(${out} "${pins}" PARENT_SCOPE)
+endfunction()
+
+string(REPLACE "|" ";" BOARDS "${BOARDS}")
+set(definitions "")
+set(pointers "")
+set(index 0)
+foreach(board_file IN LISTS BOARDS)
+  read_entries(entries "${board_file}")
+  get_filename_component(dir "${board_file}" DIRECTORY)
+  foreach(key name id soc chip lines header)
+    unset(${key})
+  endforeach()
+  set(models "")
+  set(names "")
+  set(max_pull 0)
+  set(pull_entries "")
+  foreach(entry IN LISTS entries)
+    string(REGEX MATCH "^([0-9]+)\\|(.*)$" _ "${entry}")
+    set(lineno "${CMAKE_MATCH_1}")
+    set(text "${CMAKE_MATCH_2}")
+    if(NOT text MATCHES "^([a-z]+)[ \t]+(.+)$")
+      fail("${board_file}" "${lineno}" "expected `key value`, got `${text}`")
+    endif()
+    set(key "${CMAKE_MATCH_1}")
+    set(value "${CMAKE_MATCH_2}")
+    if(key MATCHES "^(name|id|soc|chip|lines|header)$")
+      if(DEFINED ${key})
+        fail("${board_file}" "${lineno}" "`${key}` given twice")
+      endif()
+      set(${key} "${value}")
+    elseif(key STREQUAL "model")
+      cxx_string(m "${value}")
+      string(APPEND models "${m}, ")
+    elseif(key STREQUAL "line")
+      if(NOT value MATCHES "^([0-9]+)[ \t]+([^ \t]+)$")
+        fail("${board_file}" "${lineno}" "expected `line offset name`, got `${text}`")
+      endif()
+      list(APPEND names "${CMAKE_MATCH_1}=${CMAKE_MATCH_2}")
+    elseif(key STREQUAL "pull")
+      if(NOT value MATCHES "^([0-9]+)(-([0-9]+))?[ \t]+(up|down|none)$")
+        fail("${board_file}" "${lineno}" "expected `pull A-B up|down|none`, got `${text}`")
+      endif()
+      set(first "${CMAKE_MATCH_1}")
+      set(last "${CMAKE_MATCH_3}")
+      if(last STREQUAL "")
+        set(last "${first}")
+      endif()
+      list(APPEND pull_entries "${first}:${last}:${CMAKE_MATCH_4}")
+    else()
+      fail("${board_file}" "${lineno}" "unknown key `${key}`")
+    endif()
+  endforeach()
+  foreach(key name id soc chip lines header)
+    if(NOT DEFINED ${key})
+      fail("${board_file}" "0" "`${key}` is missing")
+    endif()
+  endforeach()
+  if(NOT lines MATCHES "^[0-9]+$")
+    fail("${board_file}" "0" "`lines` is not a number: ${lines}")
+  endif()
+
+  # Line names by offset, empty where the file names none.
+  set(name_list "")
+  math(EXPR last_line "${lines} - 1")
+  foreach(offset RANGE 0 ${last_line})
+    set(line_name_${offset} "")
+  endforeach()
+  foreach(pair IN LISTS names)
+    string(REGEX MATCH "^([0-9]+)=(.*)$" _ "${pair}")
+    if(CMAKE_MATCH_1 GREATER_EQUAL lines)
+      fail("${board_file}" "0" "line ${CMAKE_MATCH_1} is beyond its ${lines} lines")
+    endif()
+    set(line_name_${CMAKE_MATCH_1} "${CMAKE_MATCH_2}")
+  endforeach()
+  foreach(offset RANGE 0 ${last_line})
+    cxx_string(n "${line_name_${offset}}")
+    string(APPEND name_list "${n}, ")
+  endforeach()
+
+  # Reset pulls of BCM GPIO 0..27 (the header's), as-is unless a `pull` says otherwise.
+  foreach(bcm RANGE 0 27)
+    set(pull_${bcm} "Bias::as_is")
+  endforeach()
+  set(bias_up "Bias::pull_up")
+  set(bias_down "Bias::pull_down")
+  set(bias_none "Bias::disable")
+  foreach(p IN LISTS pull_entries)
+    string(REPLACE ":" ";" p "${p}")
+    list(GET p 0 first)
+    list(GET p 1 last)
+    list(GET p 2 how)
+    if(last GREATER 27 OR first GREATER last)
+      fail("${board_file}" "0" "pull range ${first}-${last} is not within the header's GPIO 0-27")
+    endif()
+    foreach(bcm RANGE ${first} ${last})
+      set(pull_${bcm} "${bias_${how}}")
+    endforeach()
+  endforeach()
+  set(pulls "")
+  foreach(bcm RANGE 0 27)
+    string(APPEND pulls "${pull_${bcm}}, ")
+  endforeach()
+
+  if(NOT EXISTS "${dir}/${header}")
+    fail("${board_file}" "0" "header file ${dir}/${header} does not exist")
+  endif()
+  header_pins(pins "${dir}/${header}")
+
+  foreach(key name id soc chip)
+    cxx_string(${key}_literal "${${key}}")
+  endforeach()
+  string(APPEND definitions
+    "// ${board_file}\n"
+    "const Board board_${index}{${name_literal}, ${id_literal}, {${models}}, ${soc_literal}, ${chip_literal}, ${lines},\n"
+    "    {${name_list}},\n"
+    "    {${pins}},\n"
+    "    {${pulls}}};\n\n")
+  string(APPEND pointers "&board_${index}, ")
+  math(EXPR index "${index} + 1")
+endforeach()
+
+set(content "// Generated from boards/*.board by cmake/generate_boards.cmake: edit the data files, not this.
+// clang-format off
+#include \"gpio/boards/board_data.hpp\"
+
+namespace pinfiber::gpio::detail {
+
+using K = PinKind;
+
+${definitions}const Board* const board_list[] = {${pointers}};
+const std::span<const Board* const> board_table(board_list);
+
+}  // namespace pinfiber::gpio::detail
+")
+# Only rewritten when it changes, so an unchanged board costs no rebuild.
+if(EXISTS "${OUT}")
+  file(READ "${OUT}" old)
+  if(old STREQUAL content)
+    return()
+  endif()
+endif()
+file(WRITE "${OUT}" "${content}")
