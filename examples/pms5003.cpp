@@ -137,20 +137,10 @@ void write_all(int fd, const Bytes& bytes) {
   }
 }
 
-// A pty hands bytes to the other side through a kernel work queue, which may not have run yet when
-// the hub next looks at its fds; on the paused test clock the hub would then jump ahead as if the
-// line were silent. poll() on the receiving end runs that work before it returns, so this waits for
-// the kernel, never for time. (A real sensor needs none of this: its bytes arrive when they arrive.)
-void wait_delivered(int reader_fd) {
-  pollfd p{reader_fd, POLLIN, 0};
-  ::poll(&p, 1, 1000);
-}
-
-void simulate_sensor(int master, int reader_fd) {
+void simulate_sensor(int master) {
   for (const Step& step : script()) {
     write_all(master, step.bytes);
-    wait_delivered(reader_fd);
-    pinfiber::sleep(step.pause_after);  // the reader takes every byte before the clock moves on
+    pinfiber::sleep(step.pause_after);
   }
   pinfiber::close(master);  // the reader sees a hang-up: the end of the show
 }
@@ -197,8 +187,13 @@ int main(int argc, char** argv) {
     std::string slave_path;
     const int master = open_pty(slave_path);
     pinfiber::SerialPort port(slave_path, {.baud = 9600});
+    // A pty moves bytes to the other side in a kernel work item, which may not have run yet when the
+    // hub next looks; on the paused clock (--paused-clock) it would then jump ahead as if the line
+    // were silent. Marked fed from outside, the port's fd is asked for them first. (A real sensor
+    // needs none of this: its bytes arrive when they arrive.)
+    pinfiber::FedFromOutside fed(port.fd());
     std::printf("reading PMS5003 frames from a simulated sensor\n");
-    auto sensor = pinfiber::spawn([&] { simulate_sensor(master, port.fd()); });
+    auto sensor = pinfiber::spawn([&] { simulate_sensor(master); });
     read_frames(port, parser);
     sensor.get();
     std::printf("the simulated sensor hung up\n");

@@ -1,7 +1,8 @@
 #pragma once
 // Devices tests talk to a SerialPort through a pseudo-terminal: the slave side is the "device" the
-// port opens, the test plays the sensor on the master side. Every test ends with the hub empty and
-// no fd left open, on the paused clock.
+// port opens, the test plays the sensor on the master side (marking the port's fd FedFromOutside
+// where it reads what the test sends). Every test ends with the hub empty and no fd left open, on
+// the paused clock.
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -60,14 +61,6 @@ class PtyTest : public IoTest {
     }
   }
   void send(const std::string& s) { send(s.data(), s.size()); }
-
-  // A pty hands bytes to the other side through a kernel work queue. Polling the slave runs that
-  // work before it returns, so the hub's epoll sees the bytes before the paused clock can jump past
-  // them: this waits for the kernel, not for time.
-  static void deliver(int slave_fd) {
-    pollfd p{slave_fd, POLLIN, 0};
-    ASSERT_EQ(::poll(&p, 1, 1000), 1) << "the bytes never reached the slave";
-  }
 
   int master_ = -1;
   std::string slave_path_;

@@ -140,3 +140,31 @@ TEST_P(SubprocessTest, AMissingCommandIsAClearError) {
   }
   EXPECT_THROW(pinfiber::Subprocess({"/tmp"}), std::system_error);  // a directory: EACCES
 }
+
+// On the paused test clock a running child is real work the hub waits for: reading what it will
+// write, or waiting for its exit, under a long Timeout does not jump past it to the deadline.
+class SubprocessOnPausedClock : public IoTest, public ::testing::WithParamInterface<bool> {
+ protected:
+  void SetUp() override {
+    IoTest::SetUp();
+    pinfiber::detail::subprocess_disable_pidfd(!GetParam());
+  }
+  void TearDown() override {
+    pinfiber::detail::subprocess_disable_pidfd(false);
+    IoTest::TearDown();
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(ExitWatch, SubprocessOnPausedClock, ::testing::Values(true, false),
+                         [](const auto& p) { return p.param ? "Pidfd" : "PollingFallback"; });
+
+TEST_P(SubprocessOnPausedClock, ATimeoutDoesNotFireWhileTheChildWorks) {
+  pinfiber::Timeout t(5s);
+  pinfiber::Subprocess p({"/bin/sh", "-c", "sleep 0.1; echo done"});
+  EXPECT_EQ(p.read_all_out(), "done\n");
+  auto st = p.wait();
+  ASSERT_TRUE(st);
+  EXPECT_TRUE(st->success());
+  EXPECT_TRUE(t.pending());
+  EXPECT_EQ(elapsed(), 0s);
+}

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -74,4 +75,33 @@ TEST_F(ThreadPoolTest, AKilledCallerDropsTheResult) {
   // The call still completes on its thread; its late wake-up finds nobody waiting.
   EXPECT_EQ(pool.run([] { return 2; }), 2);
   EXPECT_TRUE(finished.load());
+}
+
+// On the paused test clock a call in flight is real work the hub waits for: the clock does not jump
+// past it to the next deadline (Hub::inhibit_auto_advance), whatever the load on the machine.
+class ThreadPoolOnPausedClock : public IoTest {};
+
+TEST_F(ThreadPoolOnPausedClock, ATimeoutDoesNotFireWhileTheCallRuns) {
+  pinfiber::Timeout t(5s);
+  const int v = pinfiber::thread_pool().run([] {
+    std::this_thread::sleep_for(100ms);  // real time; the hub's paused clock stands still meanwhile
+    return 7;
+  });
+  EXPECT_EQ(v, 7);
+  EXPECT_TRUE(t.pending());
+  EXPECT_EQ(elapsed(), 0s);
+}
+
+TEST_F(ThreadPoolOnPausedClock, TimersRunInOrderAroundACall) {
+  std::vector<std::string> log;
+  auto sleeper = pinfiber::spawn([&] {
+    pinfiber::sleep(1s);
+    log.push_back("timer at " + std::to_string(elapsed() / 1ms) + " ms");
+  });
+  log.push_back("call returned " + std::to_string(pinfiber::thread_pool().run([] {
+                  std::this_thread::sleep_for(50ms);
+                  return 1;
+                })));
+  sleeper.join();
+  EXPECT_EQ(log, (std::vector<std::string>{"call returned 1", "timer at 1000 ms"}));
 }

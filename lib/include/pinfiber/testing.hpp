@@ -43,24 +43,8 @@ inline int open_fd_count() {
   return n - 1;
 }
 
-/// Marks `fd` as fed from outside the hub for the object's lifetime - the other end of a pty a test
-/// plays a sensor on, a socket pair a test writes into, a simulator process: while a greenlet waits
-/// on it, the paused clock does not jump past the bytes in flight (the kernel may still be moving
-/// them), so the wait ends with the data, exactly, however loaded the machine is. Timeouts on a
-/// marked fd only fire once its data can no longer be on the way: leave fds unmarked where a test
-/// expects silence.
-class FedFromOutside {
- public:
-  explicit FedFromOutside(int fd) : fd_(fd) { pinfiber::detail::set_fed_from_outside(fd_, true); }
-  ~FedFromOutside() {
-    if (fd_ >= 0) pinfiber::detail::set_fed_from_outside(fd_, false);
-  }
-  FedFromOutside(const FedFromOutside&) = delete;
-  FedFromOutside& operator=(const FedFromOutside&) = delete;
-
- private:
-  int fd_;
-};
+/// An fd a test feeds from outside the hub (see pinfiber::FedFromOutside in io/wait.hpp).
+using pinfiber::FedFromOutside;
 
 /// The base fixture: a paused hub clock, and the end-of-test checks.
 class HubTest : public ::testing::Test {

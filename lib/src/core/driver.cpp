@@ -3,9 +3,11 @@
 #include "core/driver.hpp"
 
 #include <ev.h>
+#include <poll.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <ctime>
 #include <new>
@@ -117,6 +119,32 @@ void Driver::set_held(bool held) {
 
 std::uint64_t Driver::iterations() const { return ev_iteration(loop_); }
 
+void Driver::track_checked(FdWatch* w, bool on) {
+  if (on) {
+    checked_.push_back(w);
+  } else {
+    std::erase(checked_, w);
+  }
+}
+
+bool Driver::check_before_clock_jump() {
+  bool any = false;
+  // A copy: a callback may stop watches (its own included), which edits checked_.
+  const std::vector<FdWatch*> watches = checked_;
+  for (FdWatch* w : watches) {
+    if (std::find(checked_.begin(), checked_.end(), w) == checked_.end()) continue;
+    const ev_io* io = std::launder(reinterpret_cast<const ev_io*>(w->storage_));
+    pollfd p{io->fd,
+             static_cast<short>(((io->events & EV_READ) ? POLLIN : 0) | ((io->events & EV_WRITE) ? POLLOUT : 0)), 0};
+    if (::poll(&p, 1, 0) != 1 || p.revents == 0) continue;
+    const int events = ((p.revents & (POLLIN | POLLHUP | POLLERR)) ? fd_readable : 0) |
+                       ((p.revents & (POLLOUT | POLLERR)) ? fd_writable : 0);
+    any = true;
+    w->cb_(*w, events);
+  }
+  return any;
+}
+
 // --- watches --------------------------------------------------------------------------------------
 
 namespace {
@@ -154,6 +182,7 @@ void FdWatch::start() {
   struct ev_loop* l = loop();
   ev_io_start(l, w);
   counted(+1);
+  if (check_before_jump_) Driver::current().track_checked(this, true);
   if (!keeps_alive_) {
     ev_unref(l);
     unref_taken_ = true;
@@ -170,6 +199,13 @@ void FdWatch::stop() {
   }
   ev_io_stop(l, w);
   counted(-1);
+  if (check_before_jump_) Driver::current().track_checked(this, false);
+}
+
+void FdWatch::check_before_clock_jump(bool on) {
+  if (on == check_before_jump_) return;
+  if (active()) Driver::current().track_checked(this, on);
+  check_before_jump_ = on;
 }
 
 bool FdWatch::active() const { return ev_is_active(io_of(storage_)); }

@@ -11,10 +11,13 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 struct ev_loop;
 
 namespace pinfiber::detail {
+
+class FdWatch;
 
 class Driver {
  public:
@@ -41,6 +44,11 @@ class Driver {
 
   /// Polls so far (libev's ev_iteration): an idle hub must not spin.
   std::uint64_t iterations() const;
+  /// Polls (zero timeout) the fds of the active watches that asked to be checked before a clock jump
+  /// and runs the callbacks of those ready. Returns true if any was.
+  bool check_before_clock_jump();
+  void track_checked(FdWatch* w, bool on);
+
   /// Watches (fd, signal, real-time) active now, the hub's own not counted.
   std::size_t active_watches() const { return active_watches_; }
   void count_watch(int delta) {
@@ -59,6 +67,7 @@ class Driver {
   Internals* in_ = nullptr;
   bool held_ = false;
   std::size_t active_watches_ = 0;
+  std::vector<FdWatch*> checked_;  // active watches to poll before a paused clock jumps
 };
 
 }  // namespace pinfiber::detail

@@ -438,6 +438,8 @@ void HubImpl::poll(bool may_block) {
     driver_.poll(false, Driver::RealTime::max());
     fire_due_timers();
     if (ready_head_) return;
+    // Bytes a test fed into an fd may still be on their way through the kernel: ask for them first.
+    if (driver_.check_before_clock_jump() && ready_head_) return;
     if (!timers_.empty()) {
       // Every greenlet is blocked and no real work is outstanding: jump to the next deadline.
       if (timers_.next_deadline() > paused_now_) paused_now_ = timers_.next_deadline();

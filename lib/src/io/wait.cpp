@@ -106,25 +106,22 @@ bool wait_fd(int fd, int events, TimePoint deadline) {
     d.watch.set(fd, events);
     d.fresh = false;
   }
+  d.watch.check_before_clock_jump(slot.fed_from_outside);
   WaitState state{current_fiber()};
   d.waiter = &state;
   d.watch.start();
-  const bool fed = slot.fed_from_outside;
-  if (fed) hub().inhibit_auto_advance();
   // Unregisters on every way out: fired, timed out, cancelled, killed. After a cancel the slot may
   // already serve a new waiter on a reused fd number, so only our own registration is undone.
   struct Leave {
     Direction& d;
     WaitState& s;
-    bool fed;
     ~Leave() {
-      if (fed) hub().allow_auto_advance();
       if (d.waiter == &s) {
         d.waiter = nullptr;
         d.watch.stop();
       }
     }
-  } leave{d, state, fed};
+  } leave{d, state};
   static constexpr WaitFor kWhat[2] = {{"a readable fd"}, {"a writable fd"}};
   const bool ready =
       wait_until(kWhat[events == fd_readable ? 0 : 1], deadline, [&state] { return state.fired || state.cancelled; });
@@ -139,6 +136,11 @@ void set_fed_from_outside(int fd, bool on) { table().at(fd).fed_from_outside = o
 bool wait_readable(int fd, TimeSpan timeout) { return detail::wait_fd(fd, detail::fd_readable, deadline_in(timeout)); }
 
 bool wait_writable(int fd, TimeSpan timeout) { return detail::wait_fd(fd, detail::fd_writable, deadline_in(timeout)); }
+
+FedFromOutside::FedFromOutside(int fd) : fd_(fd) { detail::set_fed_from_outside(fd_, true); }
+FedFromOutside::~FedFromOutside() {
+  if (fd_ >= 0) detail::set_fed_from_outside(fd_, false);
+}
 
 int cancel_wait(int fd) {
   detail::FdSlot* slot = detail::table().find(fd);

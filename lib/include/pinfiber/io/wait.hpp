@@ -44,13 +44,36 @@ int cancel_wait(int fd);
 /// so it is not retried).
 void close(int fd);
 
+/// Marks `fd` as fed from outside the hub for the object's lifetime - the reading end of a pty a test
+/// or a simulator plays a sensor on, of a socket pair it writes into: before a paused test clock jumps
+/// while a greenlet waits on it, the hub asks the kernel whether the bytes written so far have arrived
+/// (for a pty that poll also makes the kernel finish moving them, which it otherwise does in a work
+/// item a loaded machine may run late). So a wait for data already written ends with the data,
+/// exactly, however loaded the machine is, and a timeout still fires when nothing was written. A peer
+/// in another thread or process that has not written yet is not waited for: use the real clock there.
+/// Without a paused clock it changes nothing.
+///
+///   pinfiber::SerialPort port(pty_slave);
+///   pinfiber::FedFromOutside fed(port.fd());     // the test writes frames into the pty's master
+class FedFromOutside {
+ public:
+  explicit FedFromOutside(int fd);
+  ~FedFromOutside();
+  FedFromOutside(const FedFromOutside&) = delete;
+  FedFromOutside& operator=(const FedFromOutside&) = delete;
+
+ private:
+  int fd_;
+};
+
 namespace detail {
 /// The one implementation: waits until `fd` has `events` (fd_readable or fd_writable, from
 /// core/detail/watch.hpp) or `deadline`; false at the deadline.
 bool wait_fd(int fd, int events, TimePoint deadline);
-/// Marks `fd` as fed from outside the hub (a test writing into the other end of a pty or socket
-/// pair, a simulator process): while a greenlet waits on it, a paused test clock does not jump past
-/// the bytes in flight (Hub::inhibit_auto_advance). Used by pinfiber::testing::FedFromOutside.
+/// Marks `fd` as fed from outside the hub (a test writing into the other end of a pty or a socket
+/// pair): before a paused test clock jumps while a greenlet waits on it, the hub asks the kernel
+/// whether the bytes already written have arrived (FdWatch::check_before_clock_jump). Used by
+/// pinfiber::testing::FedFromOutside.
 void set_fed_from_outside(int fd, bool on);
 }  // namespace detail
 

@@ -44,6 +44,11 @@ class FdWatch {
   /// Whether this watch, while active, keeps the hub from deciding that nothing can ever happen
   /// (LoopExit). Default true.
   void keep_alive(bool on);
+  /// Whether a paused test clock, before it jumps to the next deadline, asks the kernel directly
+  /// (a zero-timeout poll) if this fd is ready - for an fd a test feeds from outside the hub, whose
+  /// bytes may still be on their way (a pty moves them in a kernel work item, which the poll makes
+  /// it finish). Default false.
+  void check_before_clock_jump(bool on);
 
   void* context() const { return context_; }
 
@@ -54,6 +59,7 @@ class FdWatch {
   void* context_;
   bool keeps_alive_ = true;
   bool unref_taken_ = false;
+  bool check_before_jump_ = false;
 };
 
 /// Calls back, in the hub, each time signal `signum` arrives (the signal is caught for as long as
