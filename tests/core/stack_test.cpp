@@ -1,11 +1,14 @@
 // Stacks: per-spawn sizes, 100,000 parked greenlets within the default vm.max_map_count, and an
 // overflow that names its greenlet instead of corrupting memory.
 
+#include <sys/resource.h>
 #include <unistd.h>
 #if __has_include(<valgrind/valgrind.h>)
 #include <valgrind/valgrind.h>
 #endif
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -76,6 +79,75 @@ TEST_F(StacksDeathTest, OverflowNamesTheGreenlet) {
         g.join();
       },
       "stack overflow in greenlet 'bottomless'");
+}
+
+namespace {
+// Frames of 20 KiB, five times the guard page: four of them need 80 KiB of a 64 KiB stack. Without
+// stack-clash probes the fourth frame jumps the guard and lands in the neighbouring greenlet's stack -
+// silently: the program goes on, the neighbour's memory overwritten (seen before the probes were
+// made a usage requirement).
+int wide(int n) {
+  volatile char buf[20 * 1024];
+  buf[0] = static_cast<char>(n);
+  buf[sizeof buf - 1] = 0;
+  if (n == 0) return buf[0];
+  return wide(n - 1) + (buf[0] == static_cast<char>(n) ? 0 : 1);
+}
+}  // namespace
+
+TEST_F(StacksDeathTest, AFrameLargerThanTheGuardStillFaultsThereAndIsNamed) {
+  EXPECT_DEATH(
+      {
+        // A neighbour below in the same slab, whose stack a jumping frame would land in.
+        auto neighbour =
+            pinfiber::spawn_with({.name = "neighbour", .stack_size = 64 * 1024}, [] { pinfiber::sleep(1h); });
+        auto g = pinfiber::spawn_with({.name = "wide", .stack_size = 64 * 1024}, [] { return wide(3); });
+        g.join();
+      },
+      "stack overflow in greenlet 'wide'");
+}
+
+// Out of address space for a stack: spawn() itself fails with a clear error, in the spawning greenlet;
+// the greenlets already running run on, and the process lives.
+TEST_F(StacksDeathTest, NoStackLeftIsAnErrorFromSpawnAndTheOthersRunOn) {
+#if defined(PINFIBER_ASAN)
+  GTEST_SKIP() << "ASan reserves terabytes of shadow address space: an RLIMIT_AS cannot be set under it";
+#endif
+  EXPECT_EXIT(
+      {
+        rlimit limit{};
+        ::getrlimit(RLIMIT_AS, &limit);
+        std::ifstream status("/proc/self/status");
+        std::size_t vm_kib = 0;
+        for (std::string key; status >> key;) {
+          if (key == "VmSize:") {
+            status >> vm_kib;
+            break;
+          }
+        }
+        limit.rlim_cur = (vm_kib + 64 * 1024) * 1024;  // 64 MiB more than now: about a thousand stacks
+        ::setrlimit(RLIMIT_AS, &limit);
+        std::vector<pinfiber::Greenlet<void>> gs;
+        int woke = 0;
+        std::string error;
+        try {
+          for (;;) {
+            gs.push_back(spawn([&woke] {
+              pinfiber::sleep(1s);
+              ++woke;
+            }));
+          }
+        } catch (const pinfiber::Error& e) {
+          error = e.what();
+        }
+        pinfiber::joinall(gs);
+        const bool ok = woke == static_cast<int>(gs.size()) && gs.size() > 100 &&
+                        error.find("spawn a greenlet: allocate greenlet stacks") == 0 &&
+                        error.find("Cannot allocate memory") != std::string::npos;
+        std::fprintf(stderr, "%zu greenlets ran; spawn said: %s\n", gs.size(), error.c_str());
+        std::exit(ok ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "greenlets ran; spawn said: spawn a greenlet: allocate greenlet stacks");
 }
 
 namespace {

@@ -2,7 +2,11 @@
 
 #include <gmock/gmock.h>
 
+#include <sys/socket.h>
+#include <string>
 #include <vector>
+
+#include <pinfiber/io.hpp>
 
 #include "gpio/gpio_fixture.hpp"
 
@@ -364,6 +368,34 @@ TEST_F(LineTest, MovedLinesKeepWorking) {
   o2 = std::move(o);
   o2.set(true);
   EXPECT_TRUE(pin(17).level());
+}
+
+// A flooding socket cannot starve a GPIO edge: the edge's fd is polled at the latest when the
+// flooder's cooperative budget (128 operations) runs out (see tests/io/fairness_test.cpp).
+TEST_F(LineTest, AnEdgeReachesItsWaiterWithinOneBudgetOfAFloodingSocket) {
+  int sv[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+  auto reader = pinfiber::Socket::adopt(sv[0]);
+  auto writer = pinfiber::Socket::adopt(sv[1]);
+  writer.send_all(std::string(100'000, 'f'));
+  auto line = chip().request_input(17, {.edge = Edge::both});  // pulled down after reset
+  long reads = 0;
+  auto flooder = pinfiber::spawn([&] {
+    char c;
+    for (int i = 0; i < 50'000; ++i) reads += static_cast<long>(reader.recv(&c, 1));
+  });
+  long reads_when_driven = -1;
+  long reads_when_seen = -1;
+  auto watcher = pinfiber::spawn([&] {
+    ASSERT_TRUE(line.wait_edge(Edge::rising, 10s));
+    reads_when_seen = reads;
+  });
+  pinfiber::sleep(0);
+  pin(17).drive(true);
+  reads_when_driven = reads;
+  pinfiber::joinall({flooder, watcher});
+  EXPECT_LE(reads_when_seen - reads_when_driven, 128)
+      << "the edge waited " << reads_when_seen - reads_when_driven << " flooder reads";
 }
 
 }  // namespace

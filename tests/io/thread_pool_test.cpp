@@ -77,6 +77,34 @@ TEST_F(ThreadPoolTest, AKilledCallerDropsTheResult) {
   EXPECT_TRUE(finished.load());
 }
 
+// The header's own idiom - run() with [&] under a Timeout: the call goes on on its thread after the
+// caller's deadline, and it used to write into the caller's frame after the caller had unwound past it
+// (a local set to 7 became 42 in another greenlet's stack). run() now waits for its call before it
+// throws the interrupt, so what the call uses by reference is still alive.
+TEST_F(ThreadPoolTest, AnInterruptedCallerWaitsForItsCallBeforeUnwinding) {
+  pinfiber::ThreadPool pool(1);
+  std::atomic<bool> call_done{false};
+  bool call_done_at_catch = false;
+  int local_at_catch = 0;
+  auto caller = pinfiber::spawn([&] {
+    int local = 7;
+    try {
+      pinfiber::Timeout t(10ms);
+      pool.run([&] {
+        std::this_thread::sleep_for(100ms);
+        local = 42;
+        call_done = true;
+      });
+    } catch (const pinfiber::Timeout&) {
+      call_done_at_catch = call_done.load();
+      local_at_catch = local;
+    }
+  });
+  caller.join();
+  EXPECT_TRUE(call_done_at_catch);
+  EXPECT_EQ(local_at_catch, 42);
+}
+
 // On the paused test clock a call in flight is real work the hub waits for: the clock does not jump
 // past it to the next deadline (Hub::inhibit_auto_advance), whatever the load on the machine.
 class ThreadPoolOnPausedClock : public IoTest {};

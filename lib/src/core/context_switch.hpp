@@ -13,6 +13,9 @@
 #if defined(PINFIBER_ASAN)
 #include <sanitizer/common_interface_defs.h>
 #endif
+#if defined(PINFIBER_TSAN)
+#include <sanitizer/tsan_interface.h>
+#endif
 
 namespace pinfiber::detail::ctx {
 
@@ -57,6 +60,22 @@ inline void asan_finish_switch(void* fake_stack, const void** old_bottom, std::s
 #else
 inline void asan_start_switch(void**, const void*, std::size_t) {}
 inline void asan_finish_switch(void*, const void**, std::size_t*) {}
+#endif
+
+// ThreadSanitizer follows each greenlet as a fiber of its own: without that it would take the
+// greenlets of one thread for one flow of control and report their stacks' reuse as races.
+#if defined(PINFIBER_TSAN)
+inline void* tsan_current_fiber() { return __tsan_get_current_fiber(); }
+inline void* tsan_create_fiber() { return __tsan_create_fiber(0); }
+inline void tsan_destroy_fiber(void* f) {
+  if (f) __tsan_destroy_fiber(f);
+}
+inline void tsan_switch_to(void* f) { __tsan_switch_to_fiber(f, 0); }
+#else
+inline void* tsan_current_fiber() { return nullptr; }
+inline void* tsan_create_fiber() { return nullptr; }
+inline void tsan_destroy_fiber(void*) {}
+inline void tsan_switch_to(void*) {}
 #endif
 
 }  // namespace pinfiber::detail::ctx

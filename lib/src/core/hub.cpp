@@ -57,6 +57,7 @@ HubImpl::HubImpl() {
   main_->is_main_ = true;
   main_->state_ = FiberState::running;
   main_->name_ = "main";
+  main_->tsan_fiber_ = ctx::tsan_current_fiber();  // the thread's own
   current_ = main_;
   hub_fiber_ = new BodylessFiber(default_stack_size_);
   hub_fiber_->name_ = "hub";
@@ -65,6 +66,7 @@ HubImpl::HubImpl() {
   hub_fiber_->stack_guard_ = static_cast<std::uint8_t>(s.guard);
   hub_fiber_->stack_valgrind_id_ = s.valgrind_id;
   hub_fiber_->context_ = ctx::make_fcontext(static_cast<char*>(s.base) + s.size, s.size, &HubImpl::fiber_entry);
+  hub_fiber_->tsan_fiber_ = ctx::tsan_create_fiber();
   hub_fiber_->state_ = FiberState::ready;
 
   install_overflow_handler();
@@ -83,6 +85,7 @@ HubImpl::~HubImpl() {
   }
   stacks_.release(Stack{hub_fiber_->stack_, hub_fiber_->stack_size_, GuardKind(hub_fiber_->stack_guard_),
                         hub_fiber_->stack_valgrind_id_});
+  ctx::tsan_destroy_fiber(hub_fiber_->tsan_fiber_);
   hub_fiber_->release();
   main_->release();
   release_alt_stack(altstack_);

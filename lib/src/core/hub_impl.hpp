@@ -139,7 +139,8 @@ class HubImpl {
   Runnable* ready_head_ = nullptr;
   Runnable* ready_tail_ = nullptr;
   unsigned switches_since_poll_ = 0;
-  unsigned budget_ = 0;  // ready operations the running greenlet may still do without yielding
+  unsigned budget_ = 0;        // ready operations the running greenlet may still do without yielding
+  Fiber* deferred_ = nullptr;  // out of budget: queued again only after the hub has polled
   std::vector<Fiber*> idle_waiters_;
 
   TimerHeap timers_;

@@ -178,6 +178,7 @@ Fiber* HubImpl::run_kill(KillRequest* k) {
   const void* bottom = next->stack_ ? next->stack_ : next->asan_stack_bottom_;
   const std::size_t size = next->stack_ ? next->stack_size_ : next->asan_stack_size_;
   ctx::asan_start_switch(prev_dying ? nullptr : &prev->asan_fake_stack_, bottom, size);
+  ctx::tsan_switch_to(next->tsan_fiber_);
   ctx::transfer_t t = ctx::jump(next->context_, prev);
   after_switch(t.fctx, static_cast<Fiber*>(t.data));
 }
@@ -199,6 +200,7 @@ void HubImpl::release_zombie() {
   stacks_.release(Stack{z->stack_, z->stack_size_, GuardKind(z->stack_guard_), z->stack_valgrind_id_});
   z->stack_ = nullptr;
   z->context_ = nullptr;
+  ctx::tsan_destroy_fiber(std::exchange(z->tsan_fiber_, nullptr));
   z->release();  // the hub's reference
 }
 
@@ -248,6 +250,7 @@ void HubImpl::adopt(Fiber* f) {
   f->stack_guard_ = static_cast<std::uint8_t>(s.guard);
   f->stack_valgrind_id_ = s.valgrind_id;
   f->context_ = ctx::make_fcontext(static_cast<char*>(s.base) + s.size, s.size, &HubImpl::fiber_entry);
+  f->tsan_fiber_ = ctx::tsan_create_fiber();
   f->id_ = next_id();
   f->state_ = FiberState::created;
   all_.push_back(&f->all_node_);
@@ -355,6 +358,7 @@ void HubImpl::interrupt(Fiber* f, std::exception_ptr ex) {
       stacks_.release(Stack{f->stack_, f->stack_size_, GuardKind(f->stack_guard_), f->stack_valgrind_id_});
       f->stack_ = nullptr;
       f->context_ = nullptr;
+      ctx::tsan_destroy_fiber(std::exchange(f->tsan_fiber_, nullptr));
       finish(f, std::move(ex));
       // The run queue holds the hub's reference while the fiber is in it (next_to_run drops it).
       if (!f->queued) f->release();
@@ -392,9 +396,14 @@ void HubImpl::yield_now() {
 
 void HubImpl::cooperate() {
   if (--budget_ != 0) return;
-  // Out of budget: to the back of the queue, through the hub, which polls before anything else runs.
+  // Out of budget: to the hub, which polls I/O and fires timers first and only then queues this
+  // greenlet again - behind whatever the poll woke, so a flood waits its turn like anyone else.
+  Fiber* self = current_;
+  self->state_ = FiberState::ready;
+  deferred_ = self;
   switches_since_poll_ = kPollEvery;
-  yield_now();
+  switch_out();
+  if (self->interrupt_) std::rethrow_exception(std::exchange(self->interrupt_, nullptr));
 }
 
 void HubImpl::wait_idle() {
@@ -414,7 +423,8 @@ void HubImpl::wait_idle() {
 void HubImpl::hub_loop() {
   for (;;) {
     switches_since_poll_ = 0;
-    poll(ready_head_ == nullptr);
+    poll(ready_head_ == nullptr && deferred_ == nullptr);
+    if (deferred_) push_back(std::exchange(deferred_, nullptr));
     if (Fiber* next = next_to_run()) switch_to(next);
   }
 }

@@ -124,6 +124,7 @@ class Fiber : public Runnable {
   unsigned stack_valgrind_id_ = 0;
   TimerNode wake_timer_;  // park_until()'s deadline, or start_later()'s start
   void* asan_fake_stack_ = nullptr;
+  void* tsan_fiber_ = nullptr;
   const void* asan_stack_bottom_ = nullptr;
   std::size_t asan_stack_size_ = 0;
 
