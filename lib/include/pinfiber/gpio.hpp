@@ -11,5 +11,6 @@
 #include "pinfiber/gpio/gpiod_backend.hpp"
 #include "pinfiber/gpio/led.hpp"
 #include "pinfiber/gpio/line.hpp"
+#include "pinfiber/gpio/line_group.hpp"
 #include "pinfiber/gpio/line_settings.hpp"
 #include "pinfiber/gpio/mock_backend.hpp"

@@ -110,6 +110,7 @@ const std::string& Chip::label() const { return state_->info.label; }
 const std::string& Chip::path() const { return state_->info.path; }
 unsigned Chip::num_lines() const { return state_->info.num_lines; }
 const Board* Chip::board() const { return state_->board; }
+Capabilities Chip::capabilities() const { return state_->backend->capabilities(); }
 
 LineInfo Chip::line_info(unsigned offset) const {
   state_->check_offset(offset, "get info of");
@@ -159,16 +160,22 @@ InputLine Chip::request_input(unsigned offset, const InputSettings& settings) {
   st->chip = state_;
   st->offset = offset;
   st->settings = settings;
+  const Capabilities caps = state_->backend->capabilities();
+  const bool debounce = settings.debounce.duration() > Duration::zero() && settings.edge != Edge::none;
+  const bool software_debounce = debounce && !caps.kernel_debounce;
+  detail::check_event_clock(*state_, offset, settings.clock, software_debounce);
   LineConfig config;
   config.direction = Direction::input;
-  // Debouncing needs every raw edge, whatever the caller asked for.
-  config.edge =
-      settings.debounce.duration() > Duration::zero() && settings.edge != Edge::none ? Edge::both : settings.edge;
+  // Debouncing in software needs every raw edge, whatever the caller asked for.
+  config.edge = software_debounce ? Edge::both : settings.edge;
   config.bias = settings.bias;
   config.active_low = settings.active_low;
   config.consumer = settings.consumer;
+  config.debounce = debounce && caps.kernel_debounce ? settings.debounce.duration() : Duration::zero();
+  config.clock = settings.clock;
+  st->seqnos = caps.sequence_numbers;
   st->request = state_->request(offset, config);
-  if (config.edge != Edge::none && settings.debounce.duration() > Duration::zero()) {
+  if (software_debounce) {
     bool level;
     try {
       level = st->request->get_value();

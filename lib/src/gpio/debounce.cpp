@@ -6,6 +6,7 @@ namespace pinfiber::gpio {
 
 void Debouncer::on_raw(const EdgeEvent& raw) {
   last_ts_ = raw.timestamp_ns;
+  last_seqno_ = raw.seqno;
   lost_ = lost_ || raw.lost_before;
   deadline_ = deadline_after(TimePoint(Duration(raw.timestamp_ns)), period_);
 }
@@ -21,7 +22,7 @@ std::optional<EdgeEvent> Debouncer::settle(bool level) {
   const bool lost = std::exchange(lost_, false);
   if (level == stable_) return std::nullopt;
   stable_ = level;
-  return EdgeEvent{level ? Edge::rising : Edge::falling, last_ts_, offset_, lost};
+  return EdgeEvent{level ? Edge::rising : Edge::falling, last_ts_, offset_, lost, last_seqno_};
 }
 
 }  // namespace pinfiber::gpio

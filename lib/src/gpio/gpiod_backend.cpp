@@ -1,4 +1,5 @@
-// The libgpiod 1.6 backend. libgpiod reports failures as -1/NULL with errno; each becomes a
+// The libgpiod 1.6 backend (built when the build found libgpiod 1; gpiod2_backend.cpp otherwise).
+// libgpiod reports failures as -1/NULL with errno; each becomes a
 // std::system_error here, and the common code adds the chip and line to the message.
 
 #include "pinfiber/gpio/gpiod_backend.hpp"
@@ -7,7 +8,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <filesystem>
 #include <memory>
 #include <system_error>
 
@@ -99,6 +99,37 @@ class GpiodRequest final : public LineRequest {
   int fd_ = -1;
 };
 
+// Lines requested together through a gpiod_line_bulk (one uAPI v1 line handle).
+class GpiodBulkRequest final : public MultiLineRequest {
+ public:
+  GpiodBulkRequest(std::shared_ptr<gpiod_chip> chip, std::unique_ptr<gpiod_line_bulk> bulk)
+      : chip_(std::move(chip)), bulk_(std::move(bulk)) {}
+  ~GpiodBulkRequest() override { gpiod_api().line_release_bulk(bulk_.get()); }
+
+  std::uint64_t get_values() override {
+    int v[GPIOD_LINE_BULK_MAX_LINES] = {};
+    if (retry_eintr([&] { return gpiod_api().line_get_value_bulk(bulk_.get(), v); }) < 0) throw_errno(errno);
+    std::uint64_t bits = 0;
+    for (unsigned i = 0; i < bulk_->num_lines; ++i)
+      if (v[i]) bits |= std::uint64_t{1} << i;
+    return bits;
+  }
+  // uAPI v1 sets every line of a handle at once; the lines outside `mask` are written back with the
+  // values read from the handle just before (an output reads back what it drives).
+  void set_values(std::uint64_t mask, std::uint64_t values) override {
+    const std::uint64_t all = bulk_->num_lines == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bulk_->num_lines) - 1;
+    const std::uint64_t now = (mask & all) == all ? 0 : get_values();
+    const std::uint64_t bits = (now & ~mask) | (values & mask);
+    int v[GPIOD_LINE_BULK_MAX_LINES] = {};
+    for (unsigned i = 0; i < bulk_->num_lines; ++i) v[i] = (bits >> i) & 1;
+    if (retry_eintr([&] { return gpiod_api().line_set_value_bulk(bulk_.get(), v); }) < 0) throw_errno(errno);
+  }
+
+ private:
+  std::shared_ptr<gpiod_chip> chip_;  // the lines belong to the chip: keep it open
+  std::unique_ptr<gpiod_line_bulk> bulk_;
+};
+
 class GpiodChip final : public ChipBackend {
  public:
   GpiodChip(gpiod_chip* chip, std::string path)
@@ -134,6 +165,38 @@ class GpiodChip final : public ChipBackend {
 
   std::unique_ptr<LineRequest> request(unsigned offset, const LineConfig& c) override {
     gpiod_line* line = get_line(offset);
+    const gpiod_line_request_config rc = request_config(c);
+    const int default_val = c.initial_value ? 1 : 0;
+    if (retry_eintr([&] { return gpiod_api().line_request(line, &rc, default_val); }) < 0) throw_errno(errno);
+    return std::make_unique<GpiodRequest>(chip_, line, c.direction == Direction::input && c.edge != Edge::none);
+  }
+
+  // libgpiod 1.6's bulk request: one GPIO_GET_LINEHANDLE_IOCTL for every line (uAPI v1 line
+  // handles take up to 64 lines with one set of flags).
+  std::unique_ptr<MultiLineRequest> request_lines(std::span<const unsigned> offsets, const LineConfig& c,
+                                                  std::uint64_t initial_values) override {
+    auto bulk = std::make_unique<gpiod_line_bulk>();
+    gpiod_line_bulk_init(bulk.get());
+    int defaults[GPIOD_LINE_BULK_MAX_LINES] = {};
+    for (std::size_t i = 0; i < offsets.size(); ++i) {
+      gpiod_line_bulk_add(bulk.get(), get_line(offsets[i]));
+      defaults[i] = (initial_values >> i) & 1;
+    }
+    const gpiod_line_request_config rc = request_config(c);
+    if (retry_eintr([&] { return gpiod_api().line_request_bulk(bulk.get(), &rc, defaults); }) < 0) throw_errno(errno);
+    return std::make_unique<GpiodBulkRequest>(chip_, std::move(bulk));
+  }
+
+  std::optional<unsigned> find_line(std::string_view name) override {
+    errno = 0;
+    gpiod_line* line = gpiod_api().chip_find_line(chip_.get(), std::string(name).c_str());
+    if (line) return gpiod_api().line_offset(line);
+    if (errno != 0 && errno != ENOENT) throw_errno(errno);
+    return std::nullopt;
+  }
+
+ private:
+  static gpiod_line_request_config request_config(const LineConfig& c) {
     gpiod_line_request_config rc{};
     rc.consumer = c.consumer.c_str();
     if (c.direction == Direction::output) {
@@ -157,20 +220,9 @@ class GpiodChip final : public ChipBackend {
       case Bias::pull_up: rc.flags |= GPIOD_LINE_REQUEST_FLAG_BIAS_PULL_UP; break;
       case Bias::pull_down: rc.flags |= GPIOD_LINE_REQUEST_FLAG_BIAS_PULL_DOWN; break;
     }
-    const int default_val = c.initial_value ? 1 : 0;
-    if (retry_eintr([&] { return gpiod_api().line_request(line, &rc, default_val); }) < 0) throw_errno(errno);
-    return std::make_unique<GpiodRequest>(chip_, line, c.direction == Direction::input && c.edge != Edge::none);
+    return rc;
   }
 
-  std::optional<unsigned> find_line(std::string_view name) override {
-    errno = 0;
-    gpiod_line* line = gpiod_api().chip_find_line(chip_.get(), std::string(name).c_str());
-    if (line) return gpiod_api().line_offset(line);
-    if (errno != 0 && errno != ENOENT) throw_errno(errno);
-    return std::nullopt;
-  }
-
- private:
   gpiod_line* get_line(unsigned offset) {
     gpiod_line* line = gpiod_api().chip_get_line(chip_.get(), offset);
     if (!line) throw_errno(errno);
@@ -182,21 +234,6 @@ class GpiodChip final : public ChipBackend {
 };
 
 }  // namespace
-
-std::vector<std::string> GpiodBackend::chip_names() {
-  std::vector<std::pair<unsigned long, std::string>> found;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dev_dir_, ec)) {
-    const std::string n = entry.path().filename().string();
-    if (!n.starts_with("gpiochip") || n.size() == 8) continue;
-    if (!std::all_of(n.begin() + 8, n.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) continue;
-    found.emplace_back(std::stoul(n.substr(8)), n);
-  }
-  std::sort(found.begin(), found.end());
-  std::vector<std::string> names;
-  for (auto& f : found) names.push_back(std::move(f.second));
-  return names;
-}
 
 std::unique_ptr<ChipBackend> GpiodBackend::open(std::string_view name_or_path) {
   std::string path(name_or_path);
@@ -211,5 +248,11 @@ std::unique_ptr<ChipBackend> GpiodBackend::open(std::string_view name_or_path) {
 }
 
 std::string GpiodBackend::library_version() { return gpiod_api().version_string(); }
+
+// uAPI v1 has multi-line handles and nothing else of the list: no kernel debounce, no sequence
+// numbers, and (since Linux 5.7) monotonic timestamps only.
+Capabilities GpiodBackend::capabilities() const { return Capabilities{.multi_line = true}; }
+
+int GpiodBackend::api_version() { return 1; }
 
 }  // namespace pinfiber::gpio

@@ -1,7 +1,7 @@
 #pragma once
-// The seam between pinfiber and libgpiod: every libgpiod call the backend makes goes through this
-// table, so tests can replace one entry to inject EBUSY, EACCES or EINTR (fmt's FMT_SYSTEM idea).
-// The real entries are libgpiod's own functions.
+// The seam between pinfiber and libgpiod 1.6 (gpiod2_seam.hpp is libgpiod 2's): every libgpiod call the backend makes
+// goes through this table, so tests can replace one entry to inject EBUSY, EACCES or EINTR (fmt's FMT_SYSTEM idea). The
+// real entries are libgpiod's own functions.
 
 #include <gpiod.h>
 
@@ -32,6 +32,10 @@ struct GpiodApi {
   decltype(&::gpiod_line_is_open_source) line_is_open_source = ::gpiod_line_is_open_source;
   decltype(&::gpiod_line_is_used) line_is_used = ::gpiod_line_is_used;
   decltype(&::gpiod_version_string) version_string = ::gpiod_version_string;
+  decltype(&::gpiod_line_request_bulk) line_request_bulk = ::gpiod_line_request_bulk;
+  decltype(&::gpiod_line_release_bulk) line_release_bulk = ::gpiod_line_release_bulk;
+  decltype(&::gpiod_line_get_value_bulk) line_get_value_bulk = ::gpiod_line_get_value_bulk;
+  decltype(&::gpiod_line_set_value_bulk) line_set_value_bulk = ::gpiod_line_set_value_bulk;
 };
 
 /// The table the backend calls through. Tests may assign entries and must restore them

@@ -70,10 +70,16 @@ void InputState::pump_events() {
     for (std::size_t i = 0; i < n; ++i) {
       EdgeEvent ev = buf[i];
       ev.offset = offset;
-      // uAPI v1 cannot say that its queue overflowed; two edges of one kind in a row on a line that
-      // reports both kinds can only mean the other one in between was dropped.
-      const bool both = debouncer || settings.edge == Edge::both;
-      if (both && ev.edge == last_raw && !gap) ++lost, gap = true;
+      if (seqnos) {
+        // uAPI v2 numbers each line's events; the kernel drops the oldest when its queue is full, so
+        // a gap before this one is exactly what was lost.
+        if (ev.seqno > last_seqno + 1) ++lost, lost_events += ev.seqno - last_seqno - 1, gap = true;
+        last_seqno = ev.seqno;
+      } else if ((debouncer || settings.edge == Edge::both) && ev.edge == last_raw && !gap) {
+        // uAPI v1 cannot say that its queue overflowed; two edges of one kind in a row on a line
+        // that reports both kinds can only mean the other one in between was dropped.
+        ++lost, ++lost_events, gap = true;
+      }
       if (std::exchange(gap, false)) ev.lost_before = true;
       last_raw = ev.edge;
       if (debouncer) {
@@ -83,7 +89,7 @@ void InputState::pump_events() {
       }
     }
     if (lost_flag) {
-      ++lost;
+      ++lost, ++lost_events;
       gap = true;
       // Whatever was dropped, the level is re-read once the line has been quiet for the period.
       if (debouncer) debouncer->on_lost(Clock::now());
@@ -246,6 +252,7 @@ void InputLine::clear_handlers() {
 }
 
 std::uint64_t InputLine::lost_count() const { return state_ ? state_->lost : 0; }
+std::uint64_t InputLine::lost_events() const { return state_ ? state_->lost_events : 0; }
 unsigned InputLine::offset() const { return state_ ? state_->offset : 0; }
 std::string InputLine::description() const { return state_ ? state_->description() : "a released line"; }
 

@@ -4,6 +4,7 @@
 #include "pinfiber/gpio/mock_backend.hpp"
 
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,6 +14,7 @@
 #include <system_error>
 #include <utility>
 
+#include "pinfiber/core/detail/timer.hpp"
 #include "pinfiber/core/sleep.hpp"
 #include "pinfiber/gpio/board.hpp"
 #include "pinfiber/io/wait.hpp"
@@ -21,21 +23,34 @@ namespace pinfiber::gpio {
 
 namespace detail {
 
-// One requested mock line. Like the kernel's v1 event FIFO it holds 16 events and drops newer ones
-// when full (remembering that it did).
+// One requested mock line. Its event queue holds 16 events; when full it drops the newest and says
+// so (uAPI v1), or, with sequence numbers, drops the oldest silently (uAPI v2). With kernel
+// debounce it filters raw changes through a hub timer, as gpiolib-cdev's debouncer does with a
+// delayed work item.
 class MockRequest final : public LineRequest {
  public:
   static constexpr std::size_t kCapacity = 16;
 
-  MockRequest(MockPin& pin, const LineConfig& config) : pin_(pin), config_(config) {
+  MockRequest(MockPin& pin, const LineConfig& config, const Capabilities& caps)
+      : pin_(pin), config_(config), caps_(caps) {
     if (config.edge != Edge::none) {
       fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
       if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "eventfd");
     }
+    if (config.clock == EventClock::realtime) {
+      timespec rt{}, mono{};
+      ::clock_gettime(CLOCK_REALTIME, &rt);
+      ::clock_gettime(CLOCK_MONOTONIC, &mono);
+      clock_offset_ns_ = (std::int64_t{rt.tv_sec} - mono.tv_sec) * 1'000'000'000 + (rt.tv_nsec - mono.tv_nsec);
+    }
+    timer_.fire = [](pinfiber::detail::TimerNode* n) { static_cast<MockRequest*>(n->context)->settle(); };
+    timer_.context = this;
     pin_.request_ = this;
     pin_.update();
+    debounced_ = pin_.level_;
   }
   ~MockRequest() override {
+    pinfiber::detail::disarm_timer(timer_);
     pin_.request_ = nullptr;
     // Through the io layer, so a greenlet still waiting on the fd wakes and the hub forgets it
     // before the number is reused.
@@ -43,7 +58,7 @@ class MockRequest final : public LineRequest {
     pin_.update();
   }
 
-  bool get_value() override { return pin_.level_ != config_.active_low; }
+  bool get_value() override { return (debouncing() ? debounced_ : pin_.level_) != config_.active_low; }
   void set_value(bool value) override {
     if (config_.direction != Direction::output) throw std::system_error(EPERM, std::generic_category());
     config_.initial_value = value;
@@ -59,7 +74,7 @@ class MockRequest final : public LineRequest {
       out[n++] = queue_.front();
       queue_.pop_front();
     }
-    // The kernel drops the newest events when its FIFO is full, so the gap is after what is read now.
+    // The v1 kernel drops the newest events when its FIFO is full, so the gap is after what is read now.
     lost = std::exchange(overflowed_, false);
     if (!queue_.empty()) signal();  // like the kernel's fd: readable while events remain
     return n;
@@ -82,19 +97,42 @@ class MockRequest final : public LineRequest {
 
   void on_change(bool physical) {
     if (fd_ < 0) return;
-    const bool logical = physical != config_.active_low;
-    const Edge e = logical ? Edge::rising : Edge::falling;
-    if (!edge_matches(config_.edge, e)) return;
-    if (queue_.size() >= kCapacity) {
-      overflowed_ = true;
+    if (debouncing()) {
+      // Every raw change restarts the quiet period; settle() decides when it ends.
+      pinfiber::detail::arm_timer(timer_, deadline_after(Clock::now(), config_.debounce));
       return;
     }
-    const std::int64_t ts = Clock::now().time_since_epoch().count();
-    queue_.push_back(EdgeEvent{e, ts, pin_.offset_, false});
-    signal();
+    emit(physical);
   }
 
  private:
+  bool debouncing() const { return caps_.kernel_debounce && config_.debounce > Duration::zero() && fd_ >= 0; }
+
+  // The quiet period ended: report the level if it differs from the last one reported.
+  void settle() {
+    if (pin_.level_ == debounced_) return;
+    debounced_ = pin_.level_;
+    emit(debounced_);
+  }
+
+  void emit(bool physical) {
+    const bool logical = physical != config_.active_low;
+    const Edge e = logical ? Edge::rising : Edge::falling;
+    if (!edge_matches(config_.edge, e)) return;
+    const std::int64_t ts = Clock::now().time_since_epoch().count() + clock_offset_ns_;
+    EdgeEvent ev{e, ts, pin_.offset_, false};
+    if (caps_.sequence_numbers) ev.seqno = ++seqno_;
+    if (queue_.size() >= kCapacity) {
+      if (!caps_.sequence_numbers) {
+        overflowed_ = true;
+        return;
+      }
+      queue_.pop_front();  // uAPI v2: the oldest goes; the seqno gap tells the reader
+    }
+    queue_.push_back(ev);
+    signal();
+  }
+
   void signal() {
     const std::uint64_t one = 1;
     (void)!::write(fd_, &one, sizeof one);
@@ -102,9 +140,33 @@ class MockRequest final : public LineRequest {
 
   MockPin& pin_;
   LineConfig config_;
+  Capabilities caps_;
   int fd_ = -1;
   std::deque<EdgeEvent> queue_;
   bool overflowed_ = false;
+  std::uint64_t seqno_ = 0;
+  std::int64_t clock_offset_ns_ = 0;
+  bool debounced_ = false;  // physical level last reported (kernel debounce)
+  pinfiber::detail::TimerNode timer_;
+};
+
+// Several mock lines as one request: set together, with no greenlet able to run in between.
+class MockGroupRequest final : public MultiLineRequest {
+ public:
+  explicit MockGroupRequest(std::vector<std::unique_ptr<MockRequest>> lines) : lines_(std::move(lines)) {}
+  std::uint64_t get_values() override {
+    std::uint64_t bits = 0;
+    for (std::size_t i = 0; i < lines_.size(); ++i)
+      if (lines_[i]->get_value()) bits |= std::uint64_t{1} << i;
+    return bits;
+  }
+  void set_values(std::uint64_t mask, std::uint64_t values) override {
+    for (std::size_t i = 0; i < lines_.size(); ++i)
+      if (mask & (std::uint64_t{1} << i)) lines_[i]->set_value(values & (std::uint64_t{1} << i));
+  }
+
+ private:
+  std::vector<std::unique_ptr<MockRequest>> lines_;
 };
 
 }  // namespace detail
@@ -172,7 +234,8 @@ bool MockPin::requested() const { return request_ != nullptr || !external_consum
 
 // --- MockChip ------------------------------------------------------------------------------------------
 
-MockChip::MockChip(ChipInfo info, const std::vector<std::string>& names) : info_(std::move(info)) {
+MockChip::MockChip(MockBackend& backend, ChipInfo info, const std::vector<std::string>& names)
+    : backend_(backend), info_(std::move(info)) {
   for (unsigned i = 0; i < info_.num_lines; ++i)
     pins_.push_back(std::unique_ptr<MockPin>(new MockPin(i, i < names.size() ? names[i] : std::string())));
 }
@@ -216,7 +279,23 @@ class MockChipBackend final : public ChipBackend {
     if (int err = std::exchange(chip_.fail_next_request_, 0)) throw std::system_error(err, std::generic_category());
     MockPin& p = *chip_.pins_.at(offset);
     if (p.requested()) throw std::system_error(EBUSY, std::generic_category());
-    return std::make_unique<detail::MockRequest>(p, config);
+    return std::make_unique<detail::MockRequest>(p, config, chip_.backend_.capabilities());
+  }
+  std::unique_ptr<MultiLineRequest> request_lines(std::span<const unsigned> offsets, const LineConfig& config,
+                                                  std::uint64_t initial_values) override {
+    const Capabilities caps = chip_.backend_.capabilities();
+    if (!caps.multi_line) return ChipBackend::request_lines(offsets, config, initial_values);
+    if (int err = std::exchange(chip_.fail_next_request_, 0)) throw std::system_error(err, std::generic_category());
+    // All or nothing, as the kernel does: check every line before taking any.
+    for (unsigned off : offsets)
+      if (chip_.pins_.at(off)->requested()) throw std::system_error(EBUSY, std::generic_category());
+    std::vector<std::unique_ptr<detail::MockRequest>> lines;
+    LineConfig one = config;
+    for (std::size_t i = 0; i < offsets.size(); ++i) {
+      one.initial_value = initial_values & (std::uint64_t{1} << i);
+      lines.push_back(std::make_unique<detail::MockRequest>(*chip_.pins_.at(offsets[i]), one, caps));
+    }
+    return std::make_unique<detail::MockGroupRequest>(std::move(lines));
   }
 
  private:
@@ -230,8 +309,8 @@ MockBackend::~MockBackend() = default;
 
 MockChip& MockBackend::add_chip(std::string label, unsigned num_lines, const std::vector<std::string>& names) {
   const std::string name = "gpiochip" + std::to_string(chips_.size());
-  chips_.push_back(
-      std::unique_ptr<MockChip>(new MockChip(ChipInfo{name, std::move(label), "/dev/" + name, num_lines}, names)));
+  chips_.push_back(std::unique_ptr<MockChip>(
+      new MockChip(*this, ChipInfo{name, std::move(label), "/dev/" + name, num_lines}, names)));
   return *chips_.back();
 }
 

@@ -44,6 +44,10 @@ struct ChipState {
 /// Turns the current std::system_error (or GpioError) into a GpioError naming `action`.
 [[noreturn]] void rethrow_as_gpio_error(const std::string& action);
 
+/// Throws GpioError unless the chip's backend offers `clock` (EOPNOTSUPP) and, with software
+/// debounce, the clock is the hub's (EINVAL). capabilities.cpp.
+void check_event_clock(const ChipState& chip, unsigned offset, EventClock clock, bool software_debounce);
+
 struct EdgeWaiter {
   Edge which;
   std::optional<EdgeEvent> got;
@@ -63,9 +67,12 @@ struct InputState {
   std::vector<std::pair<Edge, EdgeHandler>> handlers;
   GreenletBase pump;                  // reads events while handlers are registered
   std::vector<GreenletBase> running;  // handler greenlets that may still run
-  std::uint64_t lost = 0;
+  std::uint64_t lost = 0;             // incidents
+  std::uint64_t lost_events = 0;      // events: exact with sequence numbers, else one per incident
   Edge last_raw = Edge::none;
-  bool gap = false;  // events were dropped before the next one read
+  bool gap = false;     // events were dropped before the next one read
+  bool seqnos = false;  // the backend numbers events (Capabilities::sequence_numbers)
+  std::uint64_t last_seqno = 0;
 
   std::string description() const { return chip->line_description(offset); }
   void read_round(TimePoint deadline);  // waits for the fd (or a debounce deadline), then pumps

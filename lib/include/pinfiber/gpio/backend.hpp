@@ -9,6 +9,7 @@
 //   auto led = chip.request_output(17);
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
@@ -42,6 +43,25 @@ struct LineInfo {
   Drive drive = Drive::push_pull;
 };
 
+/// What a backend does by itself. The common code fills in what it lacks: software debounce where
+/// there is no kernel debounce, lost-edge inference where events carry no sequence numbers, one
+/// request per line where there are no multi-line requests. Chip::capabilities() reports them.
+struct Capabilities {
+  /// The backend debounces (LineConfig::debounce; uAPI v2's debounce_period_us): its events are the
+  /// debounced ones and get_value() the debounced level.
+  bool kernel_debounce = false;
+  /// read_events() numbers each line's events (EdgeEvent::seqno, consecutive unless events were lost).
+  bool sequence_numbers = false;
+  /// request_lines() requests several lines as one (one system call to read or set them all).
+  bool multi_line = false;
+  /// EventClock::realtime / EventClock::hte are accepted (the kernel may still refuse HTE for a line
+  /// that has no hardware timestamp engine).
+  bool realtime_clock = false;
+  bool hte_clock = false;
+
+  friend bool operator==(const Capabilities&, const Capabilities&) = default;
+};
+
 /// The request a backend receives: the union of input and output settings.
 struct LineConfig {
   Direction direction = Direction::input;
@@ -51,6 +71,10 @@ struct LineConfig {
   Drive drive = Drive::push_pull;
   bool initial_value = false;
   std::string consumer = "pinfiber";
+  /// Kernel debounce period; non-zero only when the backend has Capabilities::kernel_debounce.
+  Duration debounce = Duration::zero();
+  /// Event clock; other than monotonic only when the backend offers it (Capabilities).
+  EventClock clock = EventClock::monotonic;
 };
 
 /// One requested line, as a backend holds it. Destroying it releases the line.
@@ -67,8 +91,22 @@ class LineRequest {
   virtual int event_fd() = 0;
   /// must (edge requests): moves up to out.size() queued events into `out` without blocking and
   /// returns how many (0 if none). Sets `lost` if the backend knows events were dropped after these
-  /// (the kernel drops the newest when its queue is full).
+  /// (the v1 kernel drops the newest when its queue is full). With Capabilities::sequence_numbers,
+  /// fills EdgeEvent::seqno instead, and the common code counts the gaps.
   virtual std::size_t read_events(std::span<EdgeEvent> out, bool& lost) = 0;
+};
+
+/// Several lines requested together, as a backend holds them (no edge events: a group is read and
+/// set). Values are bit masks, bit i for the i-th requested offset (at most 64 lines, the kernel's
+/// limit per request). Destroying it releases the lines.
+class MultiLineRequest {
+ public:
+  virtual ~MultiLineRequest() = default;
+  /// must: the logical values of every line. Never blocks.
+  virtual std::uint64_t get_values() = 0;
+  /// must (outputs): sets each line whose bit is set in `mask` to its bit in `values`; the others
+  /// keep theirs. Never blocks.
+  virtual void set_values(std::uint64_t mask, std::uint64_t values) = 0;
 };
 
 /// One open chip, as a backend holds it. Destroying it closes the chip (after its requests).
@@ -82,16 +120,26 @@ class ChipBackend {
   /// must: requests line `offset` (already range-checked). Throws std::system_error (EBUSY when
   /// someone holds it, EACCES, ...).
   virtual std::unique_ptr<LineRequest> request(unsigned offset, const LineConfig& config) = 0;
+  /// may: requests `offsets` (1 to 64, distinct, range-checked) with one config (config.edge is
+  /// Edge::none) as one request; `initial_values` (bit i for offsets[i]) replaces
+  /// config.initial_value for outputs. All or nothing: on failure no line stays requested.
+  /// Default (for backends without Capabilities::multi_line): one request() per line, read and set
+  /// one after another.
+  virtual std::unique_ptr<MultiLineRequest> request_lines(std::span<const unsigned> offsets, const LineConfig& config,
+                                                          std::uint64_t initial_values);
   /// may: the offset of the line named exactly `name`. Default: scans line_info() of every line.
   virtual std::optional<unsigned> find_line(std::string_view name);
 };
 
-/// A source of chips. Implementations: GpiodBackend (libgpiod 1.6) and MockBackend.
+/// A source of chips. Implementations: GpiodBackend (libgpiod 1.6 or 2, whichever the build has)
+/// and MockBackend.
 class Backend {
  public:
   virtual ~Backend() = default;
   /// must: "gpiod", "mock".
   virtual std::string_view name() const = 0;
+  /// may: what the backend does by itself. Default: nothing (the common code does it all).
+  virtual Capabilities capabilities() const { return {}; }
   /// must: the names of the chips present ("gpiochip0", ...), in number order.
   virtual std::vector<std::string> chip_names() = 0;
   /// must: opens a chip by name ("gpiochip0") or path ("/dev/gpiochip0"). Throws std::system_error

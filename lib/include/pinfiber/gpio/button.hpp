@@ -18,7 +18,8 @@ struct ButtonOptions {
   /// true: the button connects the pin to ground and the internal pull-up holds it high (pressed =
   /// low); false: to 3V3 with the pull-down (pressed = high). gpiozero's default, and story 10's wiring.
   bool pull_up = true;
-  /// Software debounce period; zero reports every raw edge.
+  /// Debounce period (by the kernel where the backend can, else in software); zero reports every
+  /// raw edge.
   TimeSpan bounce = Duration::zero();
   /// How long the button must stay pressed before when_held runs.
   TimeSpan hold_time = std::chrono::seconds(1);

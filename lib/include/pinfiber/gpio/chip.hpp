@@ -5,9 +5,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "pinfiber/gpio/backend.hpp"
 #include "pinfiber/gpio/line.hpp"
+#include "pinfiber/gpio/line_group.hpp"
 
 namespace pinfiber::gpio {
 
@@ -44,6 +46,9 @@ class Chip {
   unsigned num_lines() const;
   /// The board this chip was opened for, or null.
   const Board* board() const;
+  /// What the backend does by itself (kernel debounce, sequence numbers, multi-line requests, event
+  /// clocks); pinfiber does the rest in software.
+  Capabilities capabilities() const;
 
   /// The kernel's view of line `offset`. Throws GpioError (EINVAL when out of range).
   LineInfo line_info(unsigned offset) const;
@@ -62,6 +67,20 @@ class Chip {
   /// Requests line `offset` as an output, at settings.initial_value at once. Errors as request_input.
   OutputLine request_output(unsigned offset, const OutputSettings& settings = {});
   OutputLine request_output(std::string_view line_name, const OutputSettings& settings = {});
+
+  /// Requests `offsets` (1 to 64 distinct lines) together as inputs with one set of settings (their
+  /// edge, debounce and clock do not apply: a group is read, not watched). Never blocks. All or
+  /// nothing: if one line cannot be had, none is requested. Throws GpioError: EINVAL (empty, more
+  /// than 64, repeated or out-of-range offsets), EBUSY (naming the line and its holder), EACCES.
+  LineGroup request_inputs(const std::vector<unsigned>& offsets, const InputSettings& settings = {});
+  /// Requests `offsets` together as outputs, each at settings.initial_value at once. Errors as
+  /// request_inputs.
+  LineGroup request_outputs(const std::vector<unsigned>& offsets, const OutputSettings& settings = {});
+  /// Requests `offsets` together as outputs, initial_values[i] for offsets[i] (settings.initial_value
+  /// is not used): `chip.request_outputs({17, 27}, {}, {true, false})`. Errors as request_inputs, and
+  /// EINVAL when the two sizes differ.
+  LineGroup request_outputs(const std::vector<unsigned>& offsets, const OutputSettings& settings,
+                            const std::vector<bool>& initial_values);
 
  private:
   explicit Chip(std::shared_ptr<detail::ChipState> state) : state_(std::move(state)) {}

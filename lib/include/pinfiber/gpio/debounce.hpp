@@ -1,5 +1,5 @@
 #pragma once
-// Software debounce: "stable for N ms". libgpiod 1.6 (uAPI v1) has no kernel debounce.
+// Software debounce: "stable for N ms", for backends without kernel debounce (libgpiod 1.6, uAPI v1).
 
 #include <cstdint>
 #include <optional>
@@ -15,7 +15,8 @@ namespace pinfiber::gpio {
 /// exactly one press and one release, and the reported state always ends equal to the line's real
 /// level, even if raw edges were lost. (RPi.GPIO's bouncetime instead reports the first edge and
 /// ignores the others for the period, which loses a release that bounces within it.)
-/// InputLine uses it when InputSettings::debounce is non-zero; it is public for other event sources.
+/// InputLine uses it when InputSettings::debounce is non-zero and the backend cannot debounce
+/// (Capabilities::kernel_debounce); it is public for other event sources.
 ///
 ///   Debouncer d(20ms, line.get());
 ///   d.on_raw(raw_event);                             // for each raw edge
@@ -46,6 +47,7 @@ class Debouncer {
   unsigned offset_;
   TimePoint deadline_ = TimePoint::max();
   std::int64_t last_ts_ = 0;
+  std::uint64_t last_seqno_ = 0;
   bool lost_ = false;
 };
 

@@ -27,15 +27,22 @@ const char* to_string(Edge e);
 struct EdgeEvent {
   /// Edge::rising or Edge::falling, in logical terms (active-low already applied).
   Edge edge = Edge::none;
-  /// When it happened, in nanoseconds of CLOCK_MONOTONIC (the hub's clock: with the test clock
-  /// paused, the paused time). With software debounce, the time of the last bounce.
+  /// When it happened, in nanoseconds of the line's event clock (InputSettings::clock): by default
+  /// CLOCK_MONOTONIC, the hub's clock (with the test clock paused, the paused time). With software
+  /// debounce, the time of the last bounce; with kernel debounce, when the level had been stable for
+  /// the period (the kernel stamps its debounced events when it emits them).
   std::int64_t timestamp_ns = 0;
   /// The line's offset on its chip.
   unsigned offset = 0;
-  /// True when events were lost before this one: the kernel's 16-event queue overflowed (the mock
-  /// reports it exactly; the v1 uAPI of libgpiod 1.6 does not, so pinfiber infers it from two edges
-  /// of the same kind in a row on a both-edges line).
+  /// True when events were lost before this one: the kernel's event queue overflowed. Exact where
+  /// the backend numbers events (libgpiod 2: a gap in `seqno`) or reports overflows (the mock); the
+  /// v1 uAPI of libgpiod 1.6 does neither, so pinfiber infers it from two edges of the same kind in
+  /// a row on a both-edges line.
   bool lost_before = false;
+  /// This line's event number since the request (1, 2, 3, ... - the kernel's line_seqno), when the
+  /// backend numbers events (Capabilities::sequence_numbers); 0 otherwise. Consecutive unless events
+  /// were lost. With software debounce, the number of the last raw edge.
+  std::uint64_t seqno = 0;
 
   friend bool operator==(const EdgeEvent&, const EdgeEvent&) = default;
 };

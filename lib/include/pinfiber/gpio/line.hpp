@@ -62,6 +62,9 @@ class InputLine {
 
   /// How many times events were lost (the kernel queue overflowed) since the request.
   std::uint64_t lost_count() const;
+  /// How many events were lost since the request: exact where the backend numbers events
+  /// (Capabilities::sequence_numbers), otherwise one per time (a lower bound).
+  std::uint64_t lost_events() const;
   unsigned offset() const;
   /// "line 4 on gpiochip0", as errors name it.
   std::string description() const;

@@ -27,6 +27,16 @@ enum class Drive : std::uint8_t {
 /// Whether a line is an input or an output (as the kernel reports it in LineInfo).
 enum class Direction : std::uint8_t { input, output };
 
+/// The clock that timestamps a line's edge events (uAPI v2's event clock).
+enum class EventClock : std::uint8_t {
+  monotonic,  // CLOCK_MONOTONIC: the hub's clock, so timestamps compare with Clock::now() (default)
+  realtime,   // CLOCK_REALTIME: wall-clock time, for logs shared with other machines (libgpiod 2)
+  hte,        // a hardware timestamp engine (Linux 6.0+, and only on SoCs with one - none on a Pi)
+};
+
+/// "monotonic", "realtime", "hte".
+const char* to_string(EventClock c);
+
 /// Settings of an input request.
 struct InputSettings {
   /// Which edges produce events (wait_edge, handlers). Edge::none: the line can only be read.
@@ -34,9 +44,14 @@ struct InputSettings {
   Bias bias = Bias::as_is;
   /// Inverts the logical value: a button to ground with a pull-up is active-low (pressed = 1).
   bool active_low = false;
-  /// Software debounce: an edge is reported once the level has been stable this long (libgpiod 1.6
-  /// has no kernel debounce). Zero: every edge is reported at once.
+  /// Debounce: an edge is reported once the level has been stable this long. Done by the kernel
+  /// where the backend can ask it to (libgpiod 2: debounce_period_us, whole microseconds), else in
+  /// software by pinfiber (libgpiod 1.6); Chip::capabilities() says which. Zero: every edge is
+  /// reported at once.
   TimeSpan debounce = Duration::zero();
+  /// Which clock stamps the events (EdgeEvent::timestamp_ns). Anything but monotonic needs a backend
+  /// that offers it (Chip::capabilities()); requesting it elsewhere fails with EOPNOTSUPP.
+  EventClock clock = EventClock::monotonic;
   /// Who holds the line, as other programs see it (gpioinfo, "held by" in errors).
   std::string consumer = "pinfiber";
 };

@@ -2,8 +2,10 @@
 // The mock backend: chips and pins in memory, driven by tests (or by the demo's scripted finger).
 // It implements the same backend interface as libgpiod, and its edge events arrive through a real
 // eventfd, so a greenlet waiting on a mock pin goes through the hub exactly as on a real chip.
-// Like the kernel, it refuses a second request of a held line (EBUSY), keeps 16 events per request
-// and drops newer ones when full. Use it from the hub's thread only.
+// Like the kernel, it refuses a second request of a held line (EBUSY) and keeps 16 events per
+// request; what it does beyond that follows its capabilities (set_capabilities), so tests run the
+// common code both as it runs over libgpiod 1.6 and as over libgpiod 2. Use it from the hub's
+// thread only.
 
 #include <cstddef>
 #include <memory>
@@ -19,6 +21,7 @@ namespace pinfiber::gpio {
 
 struct Board;
 
+class MockBackend;
 class MockChipBackend;
 namespace detail {
 class MockRequest;
@@ -107,7 +110,8 @@ class MockChip {
   friend class MockBackend;
   friend class detail::MockRequest;
   friend class MockChipBackend;
-  MockChip(ChipInfo info, const std::vector<std::string>& names);
+  MockChip(MockBackend& backend, ChipInfo info, const std::vector<std::string>& names);
+  MockBackend& backend_;
   ChipInfo info_;
   std::vector<std::unique_ptr<MockPin>> pins_;
   int fail_next_request_ = 0;
@@ -134,12 +138,28 @@ class MockBackend : public Backend {
   /// Chip number `n`. Throws std::out_of_range.
   MockChip& chip(unsigned n);
 
+  /// What the mock does by itself, for requests made from now on. The default is libgpiod 1.6's
+  /// uAPI v1 (plus multi-line requests): no kernel debounce, no sequence numbers - a full queue drops
+  /// the newest events and read_events() says so - and the monotonic clock only. Each capability
+  /// switched on behaves as uAPI v2 does:
+  ///  - kernel_debounce: every raw change restarts a quiet period of LineConfig::debounce; when it
+  ///    ends with the level changed, one event is queued, stamped then; reads give the debounced level.
+  ///  - sequence_numbers: each line's events are numbered from 1 (EdgeEvent::seqno), and a full queue
+  ///    drops the oldest event, as gpiolib-cdev's v2 queue does, without saying so.
+  ///  - realtime_clock: EventClock::realtime timestamps are the hub's clock plus the offset between
+  ///    CLOCK_REALTIME and CLOCK_MONOTONIC at the request. hte_clock: stamped as monotonic.
+  ///  - multi_line off: request_lines() falls back to one request per line.
+  ///   mock.set_capabilities(GpiodBackend().capabilities());   // behave like this build's libgpiod
+  void set_capabilities(const Capabilities& caps) { caps_ = caps; }
+  Capabilities capabilities() const override { return caps_; }
+
   std::string_view name() const override { return "mock"; }
   std::vector<std::string> chip_names() override;
   std::unique_ptr<ChipBackend> open(std::string_view name_or_path) override;
 
  private:
   std::vector<std::unique_ptr<MockChip>> chips_;
+  Capabilities caps_{.multi_line = true};
 };
 
 }  // namespace pinfiber::gpio
