@@ -7,11 +7,13 @@
 // flags), gpiod_line_release, gpiod_line_get_value, gpiod_line_set_value, gpiod_line_event_get_fd,
 // gpiod_line_event_read_multiple, gpiod_line_update, gpiod_line_offset, gpiod_line_name,
 // gpiod_line_consumer, gpiod_line_direction, gpiod_line_active_state, gpiod_line_bias,
-// gpiod_line_is_open_drain, gpiod_line_is_open_source, gpiod_line_is_used, gpiod_version_string.
+// gpiod_line_is_open_drain, gpiod_line_is_open_source, gpiod_line_is_used, gpiod_version_string,
+// gpiod_line_request_bulk, gpiod_line_release_bulk, gpiod_line_get_value_bulk, gpiod_line_set_value_bulk.
 
 #include <gmock/gmock.h>
 #include <linux/gpio.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <vector>
 
@@ -202,6 +204,84 @@ TEST_F(GpiodTest, BusyLineNamesTheOtherConsumer) {
     EXPECT_STREQ(e.what(), "request line 17 on gpiochip1: Device or resource busy (held by 'other-app')");
   }
   EXPECT_THROW(chip.request_input(54), GpioError);
+}
+
+TEST_F(GpiodTest, CapabilitiesOfLibgpiod1) {
+  Chip chip("gpiochip1", gpiod_);
+  EXPECT_EQ(GpiodBackend::api_version(), 1);
+  EXPECT_EQ(chip.capabilities(), (Capabilities{.multi_line = true}));
+}
+
+TEST_F(GpiodTest, GroupsAreOneLineHandle) {
+  Chip chip("gpiochip1", gpiod_);
+  const std::size_t before = fake_.ioctls.size();
+  auto leds = chip.request_outputs({17, 27, 22}, {.active_low = true, .consumer = "leds"}, {true, false, true});
+  // One GPIO_GET_LINEHANDLE_IOCTL for the three lines (libgpiod 1.6 asks for chip info first).
+  EXPECT_EQ(std::count(fake_.ioctls.begin() + static_cast<std::ptrdiff_t>(before), fake_.ioctls.end(),
+                       GPIO_GET_LINEHANDLE_IOCTL),
+            1);
+  EXPECT_FALSE(fake_.line(1, 17).level);  // active-low: logical 1 drives low
+  EXPECT_TRUE(fake_.line(1, 27).level);
+  EXPECT_EQ(fake_.line(1, 22).fd, fake_.line(1, 17).fd);
+  EXPECT_EQ(chip.line_info(27).consumer, "leds");
+  const std::size_t writes = fake_.handle_writes;
+  leds.set_values({false, true, true});
+  EXPECT_EQ(fake_.handle_writes, writes + 1);  // one GPIOHANDLE_SET_LINE_VALUES_IOCTL for all three
+  EXPECT_THAT(leds.get_values(), ElementsAre(false, true, true));
+  EXPECT_TRUE(fake_.line(1, 17).level);
+  leds.set(27, false);  // v1 sets every line of a handle: the others are written back unchanged
+  EXPECT_THAT(leds.get_values(), ElementsAre(false, false, true));
+  EXPECT_FALSE(fake_.line(1, 22).level);
+  auto dip = chip.request_inputs({5, 6}, {.bias = Bias::pull_down});
+  fake_.set_level(1, 6, true, 0);
+  EXPECT_THAT(dip.get_values(), ElementsAre(false, true));
+  leds.release();
+  EXPECT_FALSE(fake_.line(1, 27).used);
+}
+
+TEST_F(GpiodTest, GroupIsAllOrNothing) {
+  fake_.hold(1, 27, "other-app");
+  Chip chip("gpiochip1", gpiod_);
+  try {
+    chip.request_outputs({17, 27});
+    FAIL();
+  } catch (const GpioError& e) {
+    EXPECT_STREQ(e.what(), "request lines 17, 27 on gpiochip1: Device or resource busy (line 27 held by 'other-app')");
+  }
+  EXPECT_FALSE(fake_.line(1, 17).used);
+}
+
+TEST_F(GpiodTest, LostEdgeIsInferredFromTwoEqualEdges) {
+  // The v1 kernel drops the newest event when its 16-event queue is full and says nothing: 17
+  // edges unread leave rising..falling (16) queued and the 17th, rising, lost.
+  Chip chip("gpiochip1", gpiod_);
+  auto in = chip.request_input(22, {.edge = Edge::both});
+  for (int i = 0; i < 17; ++i) fake_.set_level(1, 22, i % 2 == 0, now_ns());
+  std::vector<EdgeEvent> got;
+  while (auto ev = in.wait_edge(Edge::both, 0ms)) got.push_back(*ev);
+  ASSERT_EQ(got.size(), 16u);
+  EXPECT_EQ(got.back().edge, Edge::falling);
+  EXPECT_EQ(in.lost_count(), 0u);           // nothing to tell yet
+  fake_.set_level(1, 22, false, now_ns());  // high (the lost rising edge) -> low
+  auto ev = in.wait_edge(Edge::both, 0ms);
+  ASSERT_TRUE(ev);
+  EXPECT_EQ(ev->edge, Edge::falling);  // falling after falling: the rising between was lost
+  EXPECT_TRUE(ev->lost_before);
+  EXPECT_EQ(ev->seqno, 0u);
+  EXPECT_EQ(in.lost_count(), 1u);
+  EXPECT_EQ(in.lost_events(), 1u);
+}
+
+TEST_F(GpiodTest, KernelFeaturesOfUapiV2AreRefusedByName) {
+  Chip chip("gpiochip1", gpiod_);
+  try {
+    chip.request_input(22, {.edge = Edge::both, .clock = EventClock::realtime});
+    FAIL();
+  } catch (const GpioError& e) {
+    EXPECT_EQ(e.code(), std::errc::operation_not_supported);
+    EXPECT_THAT(e.what(), HasSubstr("the 'gpiod' backend has no realtime event clock; libgpiod 2 has"));
+  }
+  EXPECT_FALSE(fake_.line(1, 22).used);
 }
 
 // --- failures injected through the seam ---

@@ -1,7 +1,9 @@
-// The fake GPIO kernel behind gpiod_backend_test.cpp; see gpiod_fake_kernel.hpp for why.
+// The fake GPIO kernel behind the libgpiod backend tests: files, fds, and the v1 uAPI (the v2 uAPI
+// is in gpiod_fake_kernel_v2.cpp); see gpiod_fake_kernel.hpp for why.
 
 #include "gpio/gpiod_fake_kernel.hpp"
 
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <linux/gpio.h>
 #include <stdarg.h>
@@ -69,6 +71,10 @@ void FakeGpioKernel::set_level(unsigned chip, unsigned offset, bool level, std::
   if (!l.events || l.fd < 0) return;
   const bool active_low = l.flags & GPIOLINE_FLAG_ACTIVE_LOW;
   const bool logical = level != active_low;
+  if (auto it = fds_.find(l.fd); it != fds_.end() && it->second.kind == Kind::request_v2) {
+    queue_v2(it->second, offset, logical, ts);
+    return;
+  }
   const std::uint32_t id = logical ? GPIOEVENT_EVENT_RISING_EDGE : GPIOEVENT_EVENT_FALLING_EDGE;
   const std::uint32_t want = logical ? GPIOEVENT_REQUEST_RISING_EDGE : GPIOEVENT_REQUEST_FALLING_EDGE;
   if (!(l.eventflags & want) || l.queue.size() >= 16) return;
@@ -108,7 +114,7 @@ bool FakeGpioKernel::do_open(const char* path, int& result) {
   const std::string p(path);
   for (unsigned i = 0; i < chips_.size(); ++i) {
     if (p == std::string(kSysfs) + chips_[i].name + "/dev") {
-      result = new_fd({Kind::sysfs, i, 0, std::to_string(kMajor) + ":" + std::to_string(i) + "\n"});
+      result = new_fd({Kind::sysfs, i, {}, std::to_string(kMajor) + ":" + std::to_string(i) + "\n"});
       return true;
     }
   }
@@ -142,6 +148,28 @@ bool FakeGpioKernel::do_stat(const char* path, void* statbuf, bool is64, int& re
   return true;
 }
 
+// libgpiod 2 checks that a device is a GPIO chip by resolving /sys/dev/char/MAJOR:MINOR/subsystem,
+// which must lead to /sys/bus/gpio.
+bool FakeGpioKernel::do_realpath(const char* path, char* resolved, char*& result) {
+  if (!path) return false;
+  const std::string p(path);
+  for (unsigned i = 0; i < chips_.size(); ++i) {
+    if (p != "/sys/dev/char/" + std::to_string(kMajor) + ":" + std::to_string(i) + "/subsystem") continue;
+    const char target[] = "/sys/bus/gpio";
+    result = resolved ? std::strcpy(resolved, target) : ::strdup(target);
+    return true;
+  }
+  return false;
+}
+
+bool FakeGpioKernel::inject(Fault& fault, unsigned long req, int& result) {
+  if (fault.times <= 0 || (fault.request != 0 && fault.request != req)) return false;
+  --fault.times;
+  errno = fault.err;
+  result = -1;
+  return true;
+}
+
 bool FakeGpioKernel::do_access(const char* path, int& result) {
   if (!path) return false;
   const std::string p(path);
@@ -165,12 +193,20 @@ bool FakeGpioKernel::do_read(int fd, void* buf, std::size_t n, long& result) {
     result = static_cast<long>(k);
     return true;
   }
+  if (int r; (f.kind == Kind::event || f.kind == Kind::request_v2) && inject(read_fault, 0, r)) {
+    result = r;
+    return true;
+  }
+  if (f.kind == Kind::request_v2) {
+    result = read_v2(fd, f, buf, n);
+    return true;
+  }
   if (f.kind != Kind::event) {
     errno = EINVAL;
     result = -1;
     return true;
   }
-  Line& l = line(f.chip, f.offset);
+  Line& l = line(f.chip, f.offsets[0]);
   if (l.queue.empty()) {
     const int fl = ::fcntl(fd, F_GETFL);
     errno = (fl & O_NONBLOCK) ? EAGAIN : EIO;  // a blocking read would hang the test: say so loudly
@@ -194,22 +230,32 @@ bool FakeGpioKernel::do_read(int fd, void* buf, std::size_t n, long& result) {
 bool FakeGpioKernel::do_close(int fd, int& result) {
   auto it = fds_.find(fd);
   if (it == fds_.end()) return false;
-  const Fd f = it->second;
+  const Fd f = std::move(it->second);
   fds_.erase(it);
   if (f.kind == Kind::chip) --chips_[f.chip].fd_count;
-  if (f.kind == Kind::handle || f.kind == Kind::event) {
-    Line& l = line(f.chip, f.offset);
-    l = Line{l.name, "", false, false, 0, l.level, -1, false, 0, {}};
-  }
+  release(f);
   result = static_cast<int>(::syscall(SYS_close, fd));
   return true;
+}
+
+// Closing a request's fd frees its lines; they keep their level, as real lines do.
+void FakeGpioKernel::release(const Fd& f) {
+  if (f.kind != Kind::handle && f.kind != Kind::event && f.kind != Kind::request_v2) return;
+  for (unsigned off : f.offsets) {
+    Line& l = line(f.chip, off);
+    Line fresh;
+    fresh.name = l.name;
+    fresh.level = l.level;
+    l = std::move(fresh);
+  }
 }
 
 bool FakeGpioKernel::do_ioctl(int fd, unsigned long req, void* arg, int& result) {
   auto it = fds_.find(fd);
   if (it == fds_.end()) return false;
   ioctls.push_back(req);
-  const Fd f = it->second;
+  if (inject(ioctl_fault, req, result)) return true;
+  Fd& f = it->second;
   Chip& chip = chips_[f.chip];
   result = 0;
   const auto fail = [&](int err) {
@@ -255,15 +301,22 @@ bool FakeGpioKernel::do_ioctl(int fd, unsigned long req, void* arg, int& result)
         return true;
       }
       if (req == GPIO_GET_LINEHANDLE_IOCTL) {
+        // 1 to 64 lines, one set of flags, all or nothing (libgpiod 1.6's bulk requests).
         auto* r = static_cast<gpiohandle_request*>(arg);
-        if (r->lines != 1) return fail(EINVAL);  // pinfiber requests one line at a time
-        const unsigned off = r->lineoffsets[0];
-        if (off >= chip.lines.size()) return fail(EINVAL);
-        Line* l = claim(off, r->flags, r->consumer_label);
-        if (!l) return fail(EBUSY);
-        if (r->flags & GPIOHANDLE_REQUEST_OUTPUT)
-          l->level = (r->default_values[0] != 0) != ((r->flags & GPIOHANDLE_REQUEST_ACTIVE_LOW) != 0);
-        l->fd = r->fd = new_fd({Kind::handle, f.chip, off});
+        if (r->lines < 1 || r->lines > GPIOHANDLES_MAX) return fail(EINVAL);
+        std::vector<unsigned> offs(r->lineoffsets, r->lineoffsets + r->lines);
+        for (unsigned off : offs)
+          if (off >= chip.lines.size()) return fail(EINVAL);
+        for (unsigned off : offs)
+          if (chip.lines[off].used) return fail(EBUSY);
+        const int handle = new_fd({Kind::handle, f.chip, offs});
+        for (std::size_t i = 0; i < offs.size(); ++i) {
+          Line* l = claim(offs[i], r->flags, r->consumer_label);
+          if (r->flags & GPIOHANDLE_REQUEST_OUTPUT)
+            l->level = (r->default_values[i] != 0) != ((r->flags & GPIOHANDLE_REQUEST_ACTIVE_LOW) != 0);
+          l->fd = handle;
+        }
+        r->fd = handle;
         return true;
       }
       if (req == GPIO_GET_LINEEVENT_IOCTL) {
@@ -273,27 +326,34 @@ bool FakeGpioKernel::do_ioctl(int fd, unsigned long req, void* arg, int& result)
         if (!l) return fail(EBUSY);
         l->events = true;
         l->eventflags = r->eventflags;
-        l->fd = r->fd = new_fd({Kind::event, f.chip, r->lineoffset});
+        l->fd = r->fd = new_fd({Kind::event, f.chip, {r->lineoffset}});
         return true;
       }
-      return fail(ENOTTY);
+      return ioctl_v2_chip(chip, f.chip, req, arg, result);
     case Kind::handle:
     case Kind::event: {
-      Line& l = chip.lines[f.offset];
-      const bool active_low = l.flags & GPIOLINE_FLAG_ACTIVE_LOW;
       if (req == GPIOHANDLE_GET_LINE_VALUES_IOCTL) {
         auto* d = static_cast<gpiohandle_data*>(arg);
         *d = gpiohandle_data{};
-        d->values[0] = l.level != active_low;
+        for (std::size_t i = 0; i < f.offsets.size(); ++i) {
+          const Line& l = chip.lines[f.offsets[i]];
+          d->values[i] = l.level != ((l.flags & GPIOLINE_FLAG_ACTIVE_LOW) != 0);
+        }
         return true;
       }
       if (req == GPIOHANDLE_SET_LINE_VALUES_IOCTL) {
-        if (f.kind != Kind::handle || !(l.flags & GPIOLINE_FLAG_IS_OUT)) return fail(EPERM);
-        l.level = (static_cast<gpiohandle_data*>(arg)->values[0] != 0) != active_low;
+        if (f.kind != Kind::handle || !(chip.lines[f.offsets[0]].flags & GPIOLINE_FLAG_IS_OUT)) return fail(EPERM);
+        const auto* d = static_cast<const gpiohandle_data*>(arg);
+        for (std::size_t i = 0; i < f.offsets.size(); ++i) {
+          Line& l = chip.lines[f.offsets[i]];
+          l.level = (d->values[i] != 0) != ((l.flags & GPIOLINE_FLAG_ACTIVE_LOW) != 0);
+        }
+        ++handle_writes;
         return true;
       }
       return fail(ENOTTY);
     }
+    case Kind::request_v2: return ioctl_v2_request(f, req, arg, result);
     case Kind::sysfs: return fail(ENOTTY);
   }
   return false;
@@ -351,8 +411,19 @@ int ioctl(int fd, unsigned long req, ...) noexcept {
   void* arg = va_arg(ap, void*);
   va_end(ap);
   int r;
-  if (FakeGpioKernel::active && FakeGpioKernel::active->do_ioctl(fd, req, arg, r)) return r;
+  // The kernel takes the request as a 32-bit unsigned int; libgpiod 2 passes an int, which the
+  // variadic call sign-extends for requests with the top bit set (every _IOWR of the GPIO uAPI).
+  if (FakeGpioKernel::active && FakeGpioKernel::active->do_ioctl(fd, static_cast<unsigned int>(req), arg, r)) return r;
   return static_cast<int>(::syscall(SYS_ioctl, fd, req, arg));
+}
+
+char* realpath(const char* path, char* resolved) noexcept {
+  char* r;
+  if (FakeGpioKernel::active && FakeGpioKernel::active->do_realpath(path, resolved, r)) return r;
+  // Not ours: glibc's own, found past this definition.
+  using Fn = char* (*)(const char*, char*);
+  static const Fn real = reinterpret_cast<Fn>(::dlsym(RTLD_NEXT, "realpath"));
+  return real(path, resolved);
 }
 
 int access(const char* path, int mode) noexcept {
