@@ -12,6 +12,11 @@ run(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
 run(${WORK_DIR}/build/consumer)
 # pkg-config route: the .pc file alone must be enough to compile and link.
 set(ENV{PKG_CONFIG_PATH} ${prefix}/lib/pkgconfig:${prefix}/lib/x86_64-linux-gnu/pkgconfig)
+# pinfiber.pc requires libgpiod; the one the build used may be in a prefix of its own (libgpiod 2).
+get_filename_component(libgpiod_dir ${LIBGPIOD_LIBRARY} DIRECTORY)
+if(EXISTS ${libgpiod_dir}/pkgconfig/libgpiod.pc)
+  set(ENV{PKG_CONFIG_PATH} $ENV{PKG_CONFIG_PATH}:${libgpiod_dir}/pkgconfig)
+endif()
 execute_process(COMMAND pkg-config --cflags --libs --static pinfiber OUTPUT_VARIABLE flags RESULT_VARIABLE rc OUTPUT_STRIP_TRAILING_WHITESPACE)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "pkg-config does not know pinfiber")
