@@ -3,8 +3,8 @@
 
 #include "gpio/gpiod_fake_kernel.hpp"
 
-#include <dlfcn.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/gpio.h>
 #include <stdarg.h>
 #include <sys/eventfd.h>
@@ -420,10 +420,14 @@ int ioctl(int fd, unsigned long req, ...) noexcept {
 char* realpath(const char* path, char* resolved) noexcept {
   char* r;
   if (FakeGpioKernel::active && FakeGpioKernel::active->do_realpath(path, resolved, r)) return r;
-  // Not ours: glibc's own, found past this definition.
-  using Fn = char* (*)(const char*, char*);
-  static const Fn real = reinterpret_cast<Fn>(::dlsym(RTLD_NEXT, "realpath"));
-  return real(path, resolved);
+  // Not ours: glibc's canonicalize_file_name is its realpath under another name, called inside libc,
+  // so it works in static test binaries too (where dlsym(RTLD_NEXT) would not).
+  char* real = ::canonicalize_file_name(path);
+  if (!real || !resolved) return real;
+  std::strncpy(resolved, real, PATH_MAX - 1);
+  resolved[PATH_MAX - 1] = '\0';
+  std::free(real);
+  return resolved;
 }
 
 int access(const char* path, int mode) noexcept {
