@@ -35,6 +35,12 @@ PINFIBER_BENCH_PACKAGES=(libbenchmark-dev libboost-fiber-dev python3-gevent)
 # libstdc++ come from the cross compiler packages instead.
 PINFIBER_SYSROOT_PACKAGES=(libev-dev libev4 libboost1.74-dev libboost-context1.74-dev libboost-context1.74.0
                            libgpiod-dev libgpiod2 libc-ares-dev libc-ares2 libgtest-dev libgmock-dev)
+# The Raspberry Pi OS Trixie sysroot (scripts/sysroot trixie-arm64): Debian 13's arm64 packages,
+# glibc and libstdc++ included, since the binaries are linked against the Pi's own runtime
+# (toolchains/pi-trixie-arm64.cmake). ":all" marks architecture-independent packages.
+PINFIBER_TRIXIE_SYSROOT_PACKAGES=(libc6 libc6-dev linux-libc-dev:all libgcc-s1 libstdc++6
+                                  libev-dev libev4t64 libboost1.83-dev libboost-context1.83-dev libboost-context1.83.0
+                                  libgpiod-dev libgpiod3 libc-ares-dev libcares2 libgtest-dev libgmock-dev)
 # Host tools for cross-compiling to Debian architecture $1 (armel, armhf, arm64).
 pinfiber_cross_host_packages() {
   local triplet

@@ -25,7 +25,15 @@ side_apt_init() {
   mkdir -p "$dir/parts" "$dir/sources.list.d" "$dir/preferences.d" "$dir/state/lists/partial" \
     "$dir/cache/archives/partial"
   [ -f "$dir/state/status" ] || : >"$dir/state/status"
-  # The archive is signed with the bookworm and trixie keys; Debian 12's debian-archive-keyring has both.
+  # The trixie suite is signed with the bookworm and trixie archive keys; Debian 12's
+  # debian-archive-keyring has the trixie ones since 2023.3+deb12u2 (April 2025): upgrade an older one.
+  if [ "$suite" = trixie ] && [ ! -e /usr/share/keyrings/debian-archive-trixie-automatic.gpg ]; then
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    echo "pinfiber: upgrading debian-archive-keyring for trixie's signing keys" >&2
+    $sudo apt-get update -qq >/dev/null 2>&1 || true
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --only-upgrade debian-archive-keyring >/dev/null || true
+  fi
   echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $suite main" \
     >"$dir/sources.list"
   cat >"$dir/apt.conf" <<EOF
