@@ -128,6 +128,7 @@ struct Client::State {
   std::string attempt_ip;
   std::exception_ptr attempt_error;
   bool attempt_final = false;  // the broker answered (refusal, TLS): no point trying another address
+  bool tcp_up = false;         // the attempt's TCP connection was seen established
   std::string last_error;
 
   // Publishes by message id: QoS 1/2 until acknowledged, QoS 0 until written to the socket.
@@ -168,6 +169,7 @@ struct Client::State {
   bool try_address(const Address& a, TimePoint deadline, Duration timeout);
   void fail_attempt(std::exception_ptr e, bool final);
   std::string stage() const;
+  std::string failure_prefix(int err) const;
   void abort_socket();
   void lost(const std::string& why);
   void supervise();
@@ -214,7 +216,8 @@ Client::State::State(std::string host_, std::uint16_t port_, ClientOptions optio
   if (opt.max_queued == 0 || opt.max_queued > 65535) {
     throw MqttError(EINVAL, create + ": max_queued must be 1 to 65535 (MQTT message ids are 16 bits)");
   }
-  if (opt.max_inflight < 1 || opt.max_inflight > 65535) throw MqttError(EINVAL, create + ": max_inflight must be 1 to 65535");
+  if (opt.max_inflight < 1 || opt.max_inflight > 65535)
+    throw MqttError(EINVAL, create + ": max_inflight must be 1 to 65535");
   if (opt.max_incoming == 0) throw MqttError(EINVAL, create + ": max_incoming must be at least 1");
   if (opt.reconnect_min.duration() <= Duration::zero() || opt.reconnect_max.duration() < opt.reconnect_min.duration()) {
     throw MqttError(EINVAL, create + ": reconnect delays must be positive, reconnect_max >= reconnect_min");
@@ -324,8 +327,8 @@ void Client::State::read_some() {
 // handshake fails: loop_read then returns MOSQ_ERR_TLS with the socket closed and no callback.
 void Client::State::after_call(int rc) {
   if (rc == MOSQ_ERR_TLS && phase == Phase::connecting && !attempt_over) {
-    fail_attempt(std::make_exception_ptr(
-                     MqttError(EPROTO, connect_action + ": TLS handshake failed: " + (tls ? tls->failure() : "TLS error"))),
+    fail_attempt(std::make_exception_ptr(MqttError(
+                     EPROTO, connect_action + ": TLS handshake failed: " + (tls ? tls->failure() : "TLS error"))),
                  true);
   }
 }
@@ -339,13 +342,13 @@ void Client::State::on_io(pd::FdWatch& w, int events) {
     int err = 0;
     socklen_t len = sizeof err;
     if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err != 0) {
-      s->fail_attempt(std::make_exception_ptr(MqttError(err, s->connect_action + " (" + s->attempt_ip +
-                                                                  "): " + std::strerror(err))),
-                      false);
+      // Once TCP was up, a TLS client's failure is its handshake's (a plain broker resets it).
+      s->fail_attempt(std::make_exception_ptr(MqttError(err, s->failure_prefix(err) + std::strerror(err))), false);
       s->abort_socket();
       s->changes.wake_all();
       return;
     }
+    if (events & pd::fd_writable) s->tcp_up = true;
   }
   const bool handshaking = s->tls && s->phase == Phase::connecting;
   if ((events & pd::fd_readable) || (handshaking && (events & pd::fd_writable))) s->read_some();
@@ -414,8 +417,7 @@ std::string Client::State::describe(int rc, int err) const {
     case MOSQ_ERR_ERRNO: return std::strerror(err);
     case MOSQ_ERR_KEEPALIVE:
       return "no answer to a keepalive ping within " +
-             std::to_string(std::chrono::duration_cast<std::chrono::seconds>(opt.keepalive.duration()).count()) +
-             " s";
+             std::to_string(std::chrono::duration_cast<std::chrono::seconds>(opt.keepalive.duration()).count()) + " s";
     case MOSQ_ERR_PROTOCOL: return "protocol error (a malformed packet from the broker)";
     case MOSQ_ERR_TLS: return "TLS error: " + (tls ? tls->failure() : std::string("unknown"));
     default: return mosquitto_strerror(rc);
@@ -430,9 +432,10 @@ void Client::State::on_connect(mosquitto*, void* obj, int rc, int flags) {
   if (s->phase != Phase::connecting || s->attempt_over) return;
   if (rc != 0) {
     // libmosquitto closes the socket right after (on_disconnect).
-    s->fail_attempt(std::make_exception_ptr(ConnectionRefused(
-                        rc, s->connect_action + ": refused: " + connack_reason(rc) + " (CONNACK " + std::to_string(rc) + ")")),
-                    true);
+    s->fail_attempt(
+        std::make_exception_ptr(ConnectionRefused(
+            rc, s->connect_action + ": refused: " + connack_reason(rc) + " (CONNACK " + std::to_string(rc) + ")")),
+        true);
     return;
   }
   s->attempt_over = true;
@@ -453,11 +456,10 @@ void Client::State::on_disconnect(mosquitto*, void* obj, int rc) {
   s->keepalive_timer.stop();
   if (s->phase == Phase::connecting) {
     if (!s->attempt_over) {
-      const std::string why = rc == MOSQ_ERR_CONN_LOST ? "the broker closed the connection before CONNACK"
-                                                        : s->describe(rc, err);
-      s->fail_attempt(std::make_exception_ptr(MqttError(rc == MOSQ_ERR_ERRNO ? err : ECONNRESET,
-                                                        s->connect_action + " (" + s->attempt_ip + "): " + why)),
-                      false);
+      const std::string why =
+          rc == MOSQ_ERR_CONN_LOST ? "the broker closed the connection before CONNACK" : s->describe(rc, err);
+      const int code = rc == MOSQ_ERR_ERRNO ? err : ECONNRESET;
+      s->fail_attempt(std::make_exception_ptr(MqttError(code, s->failure_prefix(code) + why)), false);
     }
   } else if (s->phase == Phase::connected) {
     s->lost(s->describe(rc, err));
@@ -547,6 +549,17 @@ void Client::State::fail_attempt(std::exception_ptr e, bool final) {
   changes.wake_all();
 }
 
+// How an attempt's failure with `err` begins: "connect to MQTT broker b as 'id' (127.0.0.1:1883): ",
+// or "...: TLS handshake failed: " once TCP was up for a TLS client (a reset means it was: a
+// connection that never was is refused instead) - what a plain broker does to a ClientHello.
+std::string Client::State::failure_prefix(int err) const {
+  if (tls && (tcp_up || err == ECONNRESET || err == EPIPE)) {
+    auto* ssl = static_cast<SSL*>(mosquitto_ssl_get(mosq));
+    if (!ssl || !SSL_is_init_finished(ssl)) return connect_action + ": TLS handshake failed: ";
+  }
+  return connect_action + " (" + attempt_ip + "): ";
+}
+
 // Where a connection attempt stands, for a timeout's message.
 std::string Client::State::stage() const {
   const int fd = mosquitto_socket(mosq);
@@ -614,7 +627,8 @@ void Client::State::attempt(TimePoint deadline, Duration timeout) {
     ~Restore() {
       if (ok) return;
       s.abort_socket();
-      if (s.phase == Phase::connecting || s.phase == Phase::connected) s.phase = s.reconnecting ? Phase::offline : Phase::idle;
+      if (s.phase == Phase::connecting || s.phase == Phase::connected)
+        s.phase = s.reconnecting ? Phase::offline : Phase::idle;
       s.changes.wake_all();
     }
   } restore{*this};
@@ -644,6 +658,7 @@ bool Client::State::try_address(const Address& a, TimePoint deadline, Duration t
   attempt_over = false;
   attempt_error = nullptr;
   attempt_final = false;
+  tcp_up = false;
   attempt_ip = a.to_string();
   if (tls) tls->reset_failure();
   const auto keepalive = std::chrono::duration_cast<std::chrono::seconds>(opt.keepalive.duration()).count();
@@ -658,8 +673,9 @@ bool Client::State::try_address(const Address& a, TimePoint deadline, Duration t
   inert = false;
   if (rc != MOSQ_ERR_SUCCESS) {
     if (rc == MOSQ_ERR_ERRNO) {
-      fail_attempt(std::make_exception_ptr(MqttError(err, connect_action + " (" + attempt_ip + "): " + std::strerror(err))),
-                   false);
+      fail_attempt(
+          std::make_exception_ptr(MqttError(err, connect_action + " (" + attempt_ip + "): " + std::strerror(err))),
+          false);
     } else if (rc == MOSQ_ERR_TLS) {
       fail_attempt(std::make_exception_ptr(MqttError(
                        EPROTO, connect_action + ": TLS handshake failed: " + (tls ? tls->failure() : "TLS error"))),
@@ -751,7 +767,8 @@ void Client::State::dispatch() {
       const auto hs = handlers;
       for (const auto& [filter, handler] : hs) {
         bool match = false;
-        if (mosquitto_topic_matches_sub(filter.c_str(), m.topic.c_str(), &match) != MOSQ_ERR_SUCCESS || !match) continue;
+        if (mosquitto_topic_matches_sub(filter.c_str(), m.topic.c_str(), &match) != MOSQ_ERR_SUCCESS || !match)
+          continue;
         try {
           handler(m);
         } catch (...) {
@@ -918,8 +935,9 @@ void Client::publish(std::string_view topic, std::string_view payload, int qos, 
                                  : "the client was disconnected before the broker acknowledged it (it stays queued)"));
   }
   (void)answered;
-  throw TimeoutError(action, seconds_text(limit) + (qos == 0 ? "" : " waiting for the broker's acknowledgement; the "
-                                                                   "message stays queued and is still delivered"));
+  throw TimeoutError(action, seconds_text(limit) + (qos == 0 ? ""
+                                                             : " waiting for the broker's acknowledgement; the "
+                                                               "message stays queued and is still delivered"));
 }
 
 int Client::subscribe(std::string_view filter, int qos, TimeSpan timeout) {
@@ -930,7 +948,8 @@ int Client::subscribe(std::string_view filter, int qos, TimeSpan timeout) {
   if (f.empty() || mosquitto_sub_topic_check(f.c_str()) != MOSQ_ERR_SUCCESS) {
     throw MqttError(EINVAL, action + ": invalid topic filter");
   }
-  if (s.phase == Phase::idle || s.phase == Phase::closing) throw NotConnected(action + ": not connected (call connect() first)");
+  if (s.phase == Phase::idle || s.phase == Phase::closing)
+    throw NotConnected(action + ": not connected (call connect() first)");
   const Duration limit = timeout.duration() == object_timeout ? s.opt.timeout.duration() : timeout.duration();
   for (auto it = s.subscriptions.begin(); it != s.subscriptions.end(); ++it) {
     if ((*it)->filter == f) {
@@ -1025,8 +1044,8 @@ std::optional<Message> Client::next_message() {
 
 void Client::on_message(std::string filter, MessageHandler handler) {
   if (filter.empty() || mosquitto_sub_topic_check(filter.c_str()) != MOSQ_ERR_SUCCESS) {
-    throw MqttError(EINVAL, "add a message handler for '" + filter + "' on MQTT broker " + s_->broker +
-                                ": invalid topic filter");
+    throw MqttError(
+        EINVAL, "add a message handler for '" + filter + "' on MQTT broker " + s_->broker + ": invalid topic filter");
   }
   s_->handlers.emplace_back(std::move(filter), std::move(handler));
 }

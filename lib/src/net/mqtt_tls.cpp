@@ -49,8 +49,7 @@ TlsContext::TlsContext(const TlsOptions& options, const std::string& host, const
     } else if (SSL_CTX_set_default_verify_paths(ctx_) != 1) {
       fail("load the system's TLS CA certificates");
     }
-    if (!options.cert_file.empty() &&
-        SSL_CTX_use_certificate_chain_file(ctx_, options.cert_file.c_str()) != 1) {
+    if (!options.cert_file.empty() && SSL_CTX_use_certificate_chain_file(ctx_, options.cert_file.c_str()) != 1) {
       fail("load TLS client certificate '" + options.cert_file + "'");
     }
     if (!options.key_file.empty()) {

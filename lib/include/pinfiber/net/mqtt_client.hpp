@@ -4,8 +4,8 @@
 // a thread of its own and never a blocking call on the hub. The broker's name is resolved with
 // pinfiber's c-ares resolver, and the TCP connection and the TLS handshake are non-blocking too.
 //
-//   pinfiber::mqtt::Client mqtt("broker.lan", 1883, {.client_id = "doorbell", .will = {{"doorbell/status", "offline"}}});
-//   mqtt.connect();                                            // until CONNACK (or a clear error)
+//   pinfiber::mqtt::Client mqtt("broker.lan", 1883, {.client_id = "doorbell", .will = {{"doorbell/status",
+//   "offline"}}}); mqtt.connect();                                            // until CONNACK (or a clear error)
 //   mqtt.publish("doorbell/status", "online", 1, true);        // until PUBACK
 //   mqtt.subscribe("doorbell/led/set", 1);                     // until SUBACK
 //   for (const pinfiber::mqtt::Message& m : mqtt.messages()) set_led(m.payload == "ON");
