@@ -8,7 +8,11 @@
 // demo exits; --forever keeps the finger pressing until a signal. Either way the LED ends off and the
 // pins are released.
 //
-//   button_led [--mock] [--forever] [--port N]   (status port: N, default 0 = any free one, on stderr)
+// With --mqtt host[:port] it also publishes the presses and the LED's state and obeys commands on
+// MQTT (button_led_mqtt.hpp says which topics), in builds that have pinfiber::mqtt.
+//
+//   button_led [--mock] [--forever] [--port N] [--mqtt host[:port]]   (status port: N, default 0 = any free one, on
+//   stderr)
 
 #include <signal.h>
 
@@ -20,6 +24,9 @@
 #include "pinfiber/pinfiber.hpp"
 
 #include "paused_clock.hpp"
+#if PINFIBER_HAVE_MQTT
+#include "button_led_mqtt.hpp"
+#endif
 
 using namespace std::chrono_literals;
 namespace gpio = pinfiber::gpio;
@@ -60,6 +67,7 @@ int main(int argc, char** argv) {
   example::take_paused_clock_flag(argc, argv);
   bool forever = false;
   std::uint16_t port = 0;
+  std::string mqtt_broker;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--forever") == 0) {
       forever = true;
@@ -68,8 +76,10 @@ int main(int argc, char** argv) {
       std::fputs("button_led: SIMULATED GPIO (the mock Raspberry Pi Zero W): no real pin is driven\n", stderr);
     } else if (std::strcmp(argv[i], "--port") == 0 && i + 1 < argc) {
       port = static_cast<std::uint16_t>(std::atoi(argv[++i]));
+    } else if (std::strcmp(argv[i], "--mqtt") == 0 && i + 1 < argc) {
+      mqtt_broker = argv[++i];
     } else {
-      std::fprintf(stderr, "usage: %s [--mock] [--forever] [--port N]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--mock] [--forever] [--port N] [--mqtt host[:port]]\n", argv[0]);
       return 2;
     }
   }
@@ -82,6 +92,27 @@ int main(int argc, char** argv) {
 
   std::uint64_t presses = 0;
   gpio::Led led(chip, kLed);
+#if PINFIBER_HAVE_MQTT
+  std::optional<button_led_mqtt::Bridge> mqtt;
+  if (!mqtt_broker.empty()) try {
+      mqtt.emplace(
+          mqtt_broker, "button_led",
+          [&](bool on) {
+            on ? led.on() : led.off();
+            say(std::string("LED ") + (on ? "on" : "off") + " (MQTT command)");
+            mqtt->led_changed(on);
+          },
+          [&] { return led.is_lit(); });
+    } catch (const pinfiber::Error& e) {
+      std::fprintf(stderr, "button_led: %s\n", e.what());
+      return 1;
+    }
+#else
+  if (!mqtt_broker.empty()) {
+    std::fputs("button_led: this build has no MQTT (libmosquitto was not found when pinfiber was built)\n", stderr);
+    return 2;
+  }
+#endif
   // Wired to 3V3, so pulled down: pressed = high = rising edge. 20 ms of debounce.
   auto button = chip.request_input(
       kButton, {.edge = gpio::Edge::both, .bias = gpio::Bias::pull_down, .debounce = 20ms, .consumer = "button_led"});
@@ -89,10 +120,19 @@ int main(int argc, char** argv) {
     ++presses;
     led.on();
     say("LED on (press " + std::to_string(presses) + ")");
+#if PINFIBER_HAVE_MQTT
+    if (mqtt) {
+      mqtt->pressed(static_cast<unsigned>(presses));
+      mqtt->led_changed(true);
+    }
+#endif
   });
   button.on_falling([&](const gpio::EdgeEvent&) {
     led.off();
     say("LED off");
+#if PINFIBER_HAVE_MQTT
+    if (mqtt) mqtt->led_changed(false);
+#endif
   });
 
   pinfiber::StreamServer status(
@@ -128,6 +168,9 @@ int main(int argc, char** argv) {
     say("signal: stopping");
   }
   heartbeat.kill();
+#if PINFIBER_HAVE_MQTT
+  mqtt.reset();  // "offline", then a clean DISCONNECT
+#endif
   status.stop(1s);
   button.release();
   led.off();
