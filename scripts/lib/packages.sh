@@ -25,8 +25,11 @@ ensure_packages() {
 }
 
 # What building the library needs, and what its tests, examples and benchmarks need on top.
-PINFIBER_BUILD_PACKAGES=(g++ cmake ninja-build pkg-config libev-dev libboost-context-dev libgpiod-dev libc-ares-dev)
-PINFIBER_TEST_PACKAGES=(googletest libgtest-dev libgmock-dev valgrind dnsmasq)
+# libmosquitto-dev and libssl-dev are for the optional MQTT client library (pinfiber::mqtt).
+PINFIBER_BUILD_PACKAGES=(g++ cmake ninja-build pkg-config libev-dev libboost-context-dev libgpiod-dev libc-ares-dev
+                         libmosquitto-dev libssl-dev)
+# mosquitto, mosquitto-clients and openssl: the MQTT tests' broker, clients and certificates.
+PINFIBER_TEST_PACKAGES=(googletest libgtest-dev libgmock-dev valgrind dnsmasq mosquitto mosquitto-clients openssl)
 PINFIBER_BENCH_PACKAGES=(libbenchmark-dev libboost-fiber-dev python3-gevent)
 
 # Cross-compiling (scripts/cross, scripts/sysroot). The target's libraries, downloaded for the target
