@@ -283,6 +283,9 @@ class Proxy {
   }
   ~Proxy() { server_.stop(0s); }
   std::uint16_t port() const { return server_.address().port(); }
+  /// From now on, forwards nothing either way but keeps the connections open: a peer that went
+  /// silent (a hung broker, a dead link that sends no reset).
+  void freeze() { frozen_ = true; }
   /// Resets every connection (both sides).
   void cut() {
     for (int fd : fds_) {
@@ -317,18 +320,22 @@ class Proxy {
     } forget{fds_, client.fd(), upstream.fd()};
     pump(client, upstream);
   }
-  static void pump(pinfiber::Socket& from, pinfiber::Socket& to) {
+  void pump(pinfiber::Socket& from, pinfiber::Socket& to) {
     char buf[16384];
     try {
-      while (std::size_t n = from.recv(buf, sizeof buf)) to.send_all(buf, n);
+      while (std::size_t n = from.recv(buf, sizeof buf)) {
+        if (!frozen_) to.send_all(buf, n);
+      }
     } catch (const pinfiber::Error&) {
     }
+    if (frozen_) return;  // a silent peer does not hang up either
     try {
       to.shutdown(SHUT_WR);
     } catch (const pinfiber::Error&) {
     }
   }
   std::uint16_t to_;
+  bool frozen_ = false;
   std::vector<int> fds_;
   pinfiber::StreamServer server_;
 };

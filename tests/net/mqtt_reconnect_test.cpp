@@ -185,3 +185,21 @@ TEST_F(MqttReconnectTest, WithoutReconnectWaitingPublishersAreTold) {
   client.connect(10s);
   client.publish("x", "y", 1, false, 10s);
 }
+
+// The keepalive runs on the hub's timer: an idle connection is kept up by pings alone (the broker
+// drops a client it has not heard from for 1.5 keepalive intervals), and a broker gone silent is
+// noticed once a ping goes unanswered.
+TEST_F(MqttReconnectTest, KeepalivePingsAnIdleConnectionAndNoticesASilentBroker) {
+  mqtt_test::Broker broker;
+  mqtt_test::Proxy proxy(broker.port());
+  Client client("127.0.0.1", proxy.port(), {.client_id = "idle", .keepalive = 5, .reconnect = false});
+  client.connect(10s);
+  pinfiber::sleep(9);  // the scenario itself: nine seconds without a message
+  EXPECT_TRUE(client.connected());
+  EXPECT_THAT(broker.log(), HasSubstr("Received PINGREQ from idle"));
+  client.publish("still/here", "yes", 1, false, 5s);  // the broker kept the session
+  proxy.freeze();
+  for (int i = 0; i < 300 && client.connected(); ++i) pinfiber::sleep(0.1);
+  EXPECT_FALSE(client.connected());
+  EXPECT_THAT(client.last_error(), HasSubstr("lost: no answer to a keepalive ping within 5 s"));
+}

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <limits>
@@ -115,6 +116,7 @@ struct Client::State {
   pd::RealTimer keepalive_timer{&State::on_keepalive, this};
   int watched_fd = -1;
   int watched_events = 0;
+  std::chrono::steady_clock::time_point keepalive_reset;  // the last CONNACK or ping: libmosquitto's clocks restart
   bool socket_renewed = false;  // a new socket, possibly with a reused fd number: renew the watch
   bool inert = false;           // the socket was dropped by abort_socket() but libmosquitto kept the fd
 
@@ -380,7 +382,12 @@ Duration Client::State::keepalive_due_in() const {
   tcp_info info{};
   socklen_t len = sizeof info;
   if (fd < 0 || ::getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) != 0) return std::chrono::seconds(1);
-  const auto idle = std::chrono::milliseconds(std::max(info.tcpi_last_data_sent, info.tcpi_last_data_recv));
+  // libmosquitto also restarts both times when it pings (and when it connects): a silent broker's
+  // last data is older than that.
+  const auto since_reset =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - keepalive_reset);
+  const auto idle = std::min<std::chrono::milliseconds>(
+      std::chrono::milliseconds(std::max(info.tcpi_last_data_sent, info.tcpi_last_data_recv)), since_reset);
   // libmosquitto counts whole seconds: 100 ms past its due time, its check certainly agrees.
   return std::chrono::duration_cast<Duration>(opt.keepalive.duration() - idle + std::chrono::milliseconds(100));
 }
@@ -404,6 +411,7 @@ void Client::State::on_keepalive(pd::RealTimer& t) {
     NoSigpipe no_sigpipe;
     s->after_call(mosquitto_loop_misc(s->mosq));  // a PINGREQ, or the end of a connection whose PINGRESP never came
   }
+  s->keepalive_reset = std::chrono::steady_clock::now();
   s->update_watch();
   if (s->phase == Phase::connected) {
     // At least a second, should libmosquitto's clock see it differently: never a busy loop.
@@ -441,6 +449,7 @@ void Client::State::on_connect(mosquitto*, void* obj, int rc, int flags) {
   s->attempt_over = true;
   s->phase = Phase::connected;
   s->last_error.clear();
+  s->keepalive_reset = std::chrono::steady_clock::now();
   // Subscriptions are renewed unless the broker kept them (a persistent session it still had).
   const bool session_present = (flags & 1) != 0;
   for (auto& sub : s->subscriptions) {
