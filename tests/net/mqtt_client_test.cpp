@@ -173,3 +173,21 @@ TEST_F(MqttClientTest, BadInputIsRefusedWithClearErrors) {
   // The client still works.
   client.publish("a", "y", 1, false, 10s);
 }
+
+// A burst of QoS 0 messages, more than the socket takes at once: publish() waits for room (the send
+// buffer holds 64 unwritten messages), and every message arrives, in order.
+TEST_F(MqttClientTest, AQos0BurstArrivesWholeAndInOrder) {
+  mqtt_test::Broker broker;
+  Client sub("127.0.0.1", broker.port(), {.client_id = "burst-sub", .max_incoming = 1000});
+  sub.connect(10s);
+  sub.subscribe("burst", 0, 10s);
+  Client pub("127.0.0.1", broker.port(), {.client_id = "burst-pub"});
+  pub.connect(10s);
+  constexpr int kCount = 500;  // below mosquitto's default queue of 1000 per client, which drops beyond
+  const std::string filler(8192, '.');
+  for (int i = 0; i < kCount; ++i) pub.publish("burst", std::to_string(i) + filler, 0, false, 10s);
+  for (int i = 0; i < kCount; ++i) {
+    const Message m = sub.receive(10s);
+    ASSERT_EQ(m.payload.substr(0, m.payload.size() - filler.size()), std::to_string(i));
+  }
+}

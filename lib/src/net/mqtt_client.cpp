@@ -56,6 +56,10 @@ using detail::NoSigpipe;
 
 namespace {
 
+// QoS 0 messages accepted and not yet written to the socket before publish() waits: enough to
+// batch writes under load (one writable wake-up sends them all), little memory (a Pi Zero).
+constexpr std::size_t kMaxUnwritten = 64;
+
 void library_init() {
   static std::once_flag once;
   std::call_once(once, [] { mosquitto_lib_init(); });
@@ -141,8 +145,10 @@ struct Client::State {
     bool failed = false;
   };
   std::unordered_map<int, Publish> publishes;
-  std::size_t queued = 0;  // QoS 1/2 entries of `publishes`
-  int publishing_mid = 0;  // mosquitto_publish writes the id here before it may call on_publish
+  std::size_t queued = 0;     // QoS 1/2 entries of `publishes`
+  std::size_t unwritten = 0;  // QoS 0 entries: accepted, not yet written to the socket
+  pd::WaitList room;          // QoS 0 publishers waiting for `unwritten` to go below the bound
+  int publishing_mid = 0;     // mosquitto_publish writes the id here before it may call on_publish
   bool publishing = false;
   bool written_at_once = false;
 
@@ -486,6 +492,7 @@ void Client::State::on_publish(mosquitto*, void* obj, int mid) {
   if (it == s->publishes.end()) return;
   Publish& p = it->second;
   if (p.qos > 0) --s->queued;
+  if (p.qos == 0 && --s->unwritten < kMaxUnwritten) s->room.wake_all();
   if (p.waiter) {
     p.done = true;
     pd::wake(p.waiter);
@@ -608,14 +615,16 @@ void Client::State::abort_socket() {
 
 void Client::State::lost(const std::string& why) {
   last_error = "connection to MQTT broker " + broker + " lost: " + why;
+  unwritten = 0;
+  room.wake_all();
   phase = reconnecting && opt.reconnect ? Phase::offline : Phase::idle;
   keepalive_timer.stop();
   // QoS 0 messages not yet written are gone with the socket; QoS 1/2 ones are sent again after
   // a reconnection - unless there will be none.
   for (auto it = publishes.begin(); it != publishes.end();) {
     Publish& p = it->second;
-    if (p.qos == 0 && !p.waiter) {
-      it = publishes.erase(it);  // its publisher stopped waiting; libmosquitto drops the packet
+    if (p.qos == 0) {
+      it = publishes.erase(it);  // libmosquitto drops the packets not yet written
       continue;
     }
     if (p.waiter && (p.qos == 0 || phase == Phase::idle)) {
@@ -857,12 +866,19 @@ void Client::disconnect(TimeSpan timeout) {
   s.attempt_over = true;  // an attempt under way in another greenlet ends here
   s.abort_socket();
   s.phase = Phase::idle;
-  for (auto& [mid, p] : s.publishes) {
-    if (p.waiter) {
-      p.failed = true;
-      pd::wake(p.waiter);
+  for (auto it = s.publishes.begin(); it != s.publishes.end();) {
+    if (it->second.qos == 0) {
+      it = s.publishes.erase(it);  // not written: gone with the socket
+      continue;
     }
+    if (it->second.waiter) {
+      it->second.failed = true;
+      pd::wake(it->second.waiter);
+    }
+    ++it;
   }
+  s.unwritten = 0;
+  s.room.wake_all();
   if (s.inbox) s.inbox->shutdown();
   s.changes.wake_all();
 }
@@ -884,6 +900,14 @@ void Client::publish(std::string_view topic, std::string_view payload, int qos, 
   if (qos > 0 && s.queued >= s.opt.max_queued) {
     throw QueueFull(action + ": " + std::to_string(s.queued) +
                     " messages already wait for the broker's acknowledgement (ClientOptions::max_queued)");
+  }
+  if (qos == 0 && s.unwritten >= kMaxUnwritten) {
+    // Like a socket's send buffer: a bounded number of QoS 0 messages wait to be written.
+    if (!s.room.wait({"room for an MQTT publish"}, deadline,
+                     [&] { return s.unwritten < kMaxUnwritten || s.phase != Phase::connected; })) {
+      throw TimeoutError(action, seconds_text(limit) + " waiting for the socket to take earlier messages");
+    }
+    if (s.phase != Phase::connected) throw NotConnected(action + ": the connection was lost");
   }
   int rc;
   {
@@ -912,12 +936,18 @@ void Client::publish(std::string_view topic, std::string_view payload, int qos, 
     default: throw MqttError(action + ": " + mosquitto_strerror(rc));
   }
   s.update_watch();
-  if (qos == 0 && s.written_at_once) return;
+  if (qos == 0) {
+    if (!s.written_at_once) {
+      s.publishes[mid].qos = 0;  // on_publish counts it written
+      ++s.unwritten;
+    }
+    return;
+  }
   auto [it, fresh] = s.publishes.try_emplace(mid);
   (void)fresh;
   it->second.qos = qos;
   it->second.waiter = pd::current_fiber();
-  if (qos > 0) ++s.queued;
+  ++s.queued;
   // The entry outlives a publisher that stops waiting (timeout, kill): the acknowledgement still
   // comes and is counted.
   struct Leave {
@@ -926,7 +956,7 @@ void Client::publish(std::string_view topic, std::string_view payload, int qos, 
     ~Leave() {
       auto it = s.publishes.find(mid);
       if (it == s.publishes.end()) return;
-      if (it->second.done || (it->second.failed && it->second.qos == 0)) {
+      if (it->second.done) {
         s.publishes.erase(it);
       } else {
         it->second.waiter = nullptr;
@@ -934,19 +964,17 @@ void Client::publish(std::string_view topic, std::string_view payload, int qos, 
       }
     }
   } leave{s, mid};
-  const char* what = qos == 0 ? "an MQTT publish to be written" : qos == 1 ? "an MQTT PUBACK" : "an MQTT PUBCOMP";
+  const char* what = qos == 1 ? "an MQTT PUBACK" : "an MQTT PUBCOMP";
   State::Publish& p = it->second;
   const bool answered = pd::wait_until({what}, deadline, [&] { return p.done || p.failed; });
   if (p.done) return;
   if (p.failed) {
-    throw NotConnected(action + ": " +
-                       (qos == 0 ? "the connection was lost before the message was written"
-                                 : "the client was disconnected before the broker acknowledged it (it stays queued)"));
+    throw NotConnected(action + ": the client was disconnected before the broker acknowledged it (it stays queued)");
   }
   (void)answered;
-  throw TimeoutError(action, seconds_text(limit) + (qos == 0 ? ""
-                                                             : " waiting for the broker's acknowledgement; the "
-                                                               "message stays queued and is still delivered"));
+  throw TimeoutError(action, seconds_text(limit) +
+                                 " waiting for the broker's acknowledgement; the message stays queued and is still "
+                                 "delivered");
 }
 
 int Client::subscribe(std::string_view filter, int qos, TimeSpan timeout) {

@@ -74,7 +74,9 @@ class Client {
   bool wait_connected(TimeSpan timeout = object_timeout);
 
   /// Publishes `payload` to `topic` and blocks until it is delivered as far as its QoS promises:
-  /// QoS 0 until the socket took it, QoS 1 until the broker's PUBACK, QoS 2 until its PUBCOMP. While
+  /// QoS 1 until the broker's PUBACK, QoS 2 until its PUBCOMP; QoS 0 returns once the client's send
+  /// buffer took it, blocking only while 64 earlier QoS 0 messages wait to be written (as a socket's
+  /// send() does), and such messages are lost with the connection, as QoS 0 allows. While
   /// the connection is down (reconnecting), QoS 1/2 messages are queued and sent after the
   /// reconnection - the call keeps waiting meanwhile - up to options' max_queued. A `timeout` only
   /// ends the wait (TimeoutError): the message stays queued and is still delivered. Throws NotConnected
