@@ -40,7 +40,6 @@
 #include <vector>
 
 #include "mqtt_tls.hpp"
-#include "no_sigpipe.hpp"
 #include "pinfiber/core/detail/park.hpp"
 #include "pinfiber/core/detail/wait_list.hpp"
 #include "pinfiber/core/detail/watch.hpp"
@@ -48,11 +47,11 @@
 #include "pinfiber/core/sleep.hpp"
 #include "pinfiber/io/resolver.hpp"
 #include "pinfiber/sync/queue.hpp"
+#include "sigpipe_block.hpp"
 
 namespace pinfiber::mqtt {
 
 namespace pd = pinfiber::detail;
-using detail::NoSigpipe;
 
 namespace {
 
@@ -212,6 +211,13 @@ struct Client::State {
 Client::State::State(std::string host_, std::uint16_t port_, ClientOptions options)
     : host(std::move(host_)), port(port_), opt(std::move(options)) {
   library_init();
+  detail::SigpipeBlock::acquire();
+  struct Undo {  // a constructor that throws has no destructor to release it
+    bool armed = true;
+    ~Undo() {
+      if (armed) detail::SigpipeBlock::release();
+    }
+  } undo;
   if (port == 0) port = opt.tls ? 8883 : 1883;
   broker = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
   connect_action = "connect to MQTT broker " + broker + (opt.client_id.empty() ? "" : " as '" + opt.client_id + "'");
@@ -267,6 +273,7 @@ Client::State::State(std::string host_, std::uint16_t port_, ClientOptions optio
     mosquitto_destroy(mosq);
     throw;
   }
+  undo.armed = false;
   mosquitto_connect_with_flags_callback_set(mosq, &State::on_connect);
   mosquitto_disconnect_callback_set(mosq, &State::on_disconnect);
   mosquitto_publish_callback_set(mosq, &State::on_publish);
@@ -286,12 +293,12 @@ Client::State::~State() {
   watch.stop();
   keepalive_timer.stop();
   {
-    NoSigpipe no_sigpipe;
     // A DISCONNECT if the socket takes it now, so the broker does not publish the will.
     if (phase == Phase::connected) mosquitto_disconnect(mosq);
     mosquitto_destroy(mosq);  // closes the socket
   }
   tls.reset();  // after mosquitto_destroy, which held a reference to the context
+  detail::SigpipeBlock::release();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -343,7 +350,6 @@ void Client::State::after_call(int rc) {
 
 void Client::State::on_io(pd::FdWatch& w, int events) {
   auto* s = static_cast<State*>(w.context());
-  NoSigpipe no_sigpipe;
   const int fd = w.fd();
   if (s->phase == Phase::connecting && !s->attempt_over) {
     // A non-blocking connect that failed (refused, unreachable) says so here.
@@ -414,7 +420,6 @@ void Client::State::on_keepalive(pd::RealTimer& t) {
     return;
   }
   {
-    NoSigpipe no_sigpipe;
     s->after_call(mosquitto_loop_misc(s->mosq));  // a PINGREQ, or the end of a connection whose PINGRESP never came
   }
   s->keepalive_reset = std::chrono::steady_clock::now();
@@ -606,7 +611,6 @@ void Client::State::abort_socket() {
     ::shutdown(fd, SHUT_RDWR);
   }
   {
-    NoSigpipe no_sigpipe;
     mosquitto_loop_read(mosq, 1);  // sees end of file and closes fd (on_disconnect)
   }
   // Mid-TLS-handshake libmosquitto keeps the fd until the next connect or mosquitto_destroy.
@@ -683,7 +687,6 @@ bool Client::State::try_address(const Address& a, TimePoint deadline, Duration t
   int rc;
   int err;
   {
-    NoSigpipe no_sigpipe;
     rc = mosquitto_connect_async(mosq, a.host().c_str(), port, static_cast<int>(keepalive));
     err = errno;
   }
@@ -754,7 +757,6 @@ void Client::State::supervise() {
 
 void Client::State::send_subscribe(Subscription& sub) {
   int mid = 0;
-  NoSigpipe no_sigpipe;
   if (mosquitto_subscribe(mosq, &mid, sub.filter.c_str(), sub.qos) == MOSQ_ERR_SUCCESS) sub.mid = mid;
 }
 
@@ -765,7 +767,6 @@ void Client::State::consumed() {
   if (unconsumed > 0) --unconsumed;
   if (reading_paused && unconsumed < opt.max_incoming) {
     reading_paused = false;
-    NoSigpipe no_sigpipe;
     read_some();  // TLS may hold decrypted bytes the socket no longer signals
     update_watch();
   }
@@ -857,7 +858,6 @@ void Client::disconnect(TimeSpan timeout) {
     s.phase = Phase::closing;
     s.keepalive_timer.stop();
     {
-      NoSigpipe no_sigpipe;
       mosquitto_disconnect(s.mosq);  // written at once if the socket has room; then closed
     }
     s.update_watch();
@@ -911,7 +911,6 @@ void Client::publish(std::string_view topic, std::string_view payload, int qos, 
   }
   int rc;
   {
-    NoSigpipe no_sigpipe;
     s.publishing = true;
     s.written_at_once = false;
     rc = mosquitto_publish(s.mosq, &s.publishing_mid, t.c_str(), static_cast<int>(payload.size()), payload.data(), qos,
@@ -1030,7 +1029,6 @@ void Client::unsubscribe(std::string_view filter, TimeSpan timeout) {
   const Duration limit = timeout.duration() == object_timeout ? s.opt.timeout.duration() : timeout.duration();
   int mid = 0;
   {
-    NoSigpipe no_sigpipe;
     if (int rc = mosquitto_unsubscribe(s.mosq, &mid, f.c_str()); rc != MOSQ_ERR_SUCCESS) {
       throw MqttError(action + ": " + mosquitto_strerror(rc));
     }

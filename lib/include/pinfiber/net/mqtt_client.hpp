@@ -11,7 +11,8 @@
 //   for (const pinfiber::mqtt::Message& m : mqtt.messages()) set_led(m.payload == "ON");
 //
 // Link pinfiber::mqtt (CMake) or -lpinfiber_mqtt: a separate library, so programs without MQTT
-// need neither libmosquitto nor OpenSSL.
+// need neither libmosquitto nor OpenSSL. While a Client exists, SIGPIPE is blocked in its thread
+// (libmosquitto's writes to a broker that is gone fail with EPIPE instead of killing the program).
 
 #include <cstddef>
 #include <cstdint>
