@@ -103,7 +103,7 @@ int main(int argc, char** argv) {
   const int count = std::atoi(argv[4]);
   const int publishers = argc > 5 ? std::atoi(argv[5]) : 20;
   const double rate = std::strcmp(argv[2], "threaded") == 0 ? run_threaded(port, qos, count)
-                                                              : run_pinfiber(port, qos, count, publishers);
+                                                            : run_pinfiber(port, qos, count, publishers);
   std::printf("%.0f\n", rate);
   return 0;
 }
