@@ -162,9 +162,11 @@ class Broker {
 
   /// Starts it and waits (bounded) until it accepts connections.
   void start() {
-    process_.emplace(std::vector<std::string>{"mosquitto", "-c", dir_.file("mosquitto.conf")},
-                     pinfiber::SubprocessOptions{
-                         .in = pinfiber::Stdio::null, .out = pinfiber::Stdio::null, .err = pinfiber::Stdio::null});
+    // setpriv --pdeathsig: the broker dies with the test process, even one killed by a timeout.
+    process_.emplace(
+        std::vector<std::string>{"setpriv", "--pdeathsig", "KILL", "mosquitto", "-c", dir_.file("mosquitto.conf")},
+        pinfiber::SubprocessOptions{
+            .in = pinfiber::Stdio::null, .out = pinfiber::Stdio::null, .err = pinfiber::Stdio::null});
     for (int i = 0; i < 1000; ++i) {
       try {
         auto s = pinfiber::Socket::tcp();
@@ -201,8 +203,10 @@ class Sub {
  public:
   Sub(std::uint16_t port, std::vector<std::string> args, const std::string& format = "%t %p") {
     // stdbuf: mosquitto_sub's debug lines (the SUBACK) are block-buffered into a pipe otherwise.
-    std::vector<std::string> argv{"stdbuf",    "-oL", "mosquitto_sub",      "-d", "-h",
-                                  "127.0.0.1", "-p",  std::to_string(port), "-F", format};
+    // setpriv --pdeathsig: it dies with the test process, even one killed by a timeout.
+    std::vector<std::string> argv{
+        "setpriv", "--pdeathsig",        "KILL", "stdbuf", "-oL", "mosquitto_sub", "-d", "-h", "127.0.0.1",
+        "-p",      std::to_string(port), "-F",   format};
     argv.insert(argv.end(), args.begin(), args.end());
     process_.emplace(argv, pinfiber::SubprocessOptions{.in = pinfiber::Stdio::null});
   }
