@@ -41,7 +41,6 @@ TEST_F(MqttClientTest, ReceivesWhatMosquittoPubSendsAtEachQos) {
   mqtt_test::pub(broker.port(), {"-t", "in/zero", "-q", "0", "-m", "payload 0"});
   mqtt_test::pub(broker.port(), {"-t", "in/one", "-q", "1", "-m", "payload 1"});
   mqtt_test::pub(broker.port(), {"-t", "in/two", "-q", "2", "-m", "payload 2"});
-  mqtt_test::pub(broker.port(), {"-t", "low/two", "-q", "2", "-m", "downgraded"});
   Message m = client.receive(10s);
   EXPECT_EQ(m.topic, "in/zero");
   EXPECT_EQ(m.payload, "payload 0");
@@ -54,6 +53,9 @@ TEST_F(MqttClientTest, ReceivesWhatMosquittoPubSendsAtEachQos) {
   EXPECT_EQ(m.payload, "payload 2");
   EXPECT_EQ(m.qos, 2);
   EXPECT_FALSE(m.retain);
+  // Published only now: a QoS 2 message is handed over at PUBREL, one round trip after a QoS 1
+  // message would be, so publishing both at once would race them.
+  mqtt_test::pub(broker.port(), {"-t", "low/two", "-q", "2", "-m", "downgraded"});
   m = client.receive(10s);
   EXPECT_EQ(m.topic, "low/two");
   EXPECT_EQ(m.qos, 1);  // the subscription's QoS caps the delivery
