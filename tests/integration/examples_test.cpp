@@ -125,3 +125,27 @@ TEST_F(ExamplesTest, EchoServesAndExitsCleanlyOnSigterm) {
   const int status = server.wait();
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
 }
+
+TEST_F(ExamplesTest, EchoExitsCleanlyThroughASigtermStorm) {
+  // A supervisor that repeats SIGTERM as fast as it can, from before the shutdown until the process
+  // is gone: every repeat must be ignored, through the handlers' removal and main's return, and the
+  // exit is still the clean one (not 143, the default action's).
+  const std::string echo = example_path("echo");
+  if (echo.empty()) GTEST_SKIP() << "examples not built";
+  Child server(pinfiber_test::command(echo, {"0"}));
+  ASSERT_GT(server.pid, 0);
+  ASSERT_EQ(server.read_line().rfind("listening on", 0), 0u);
+  int sent = 0;
+  for (;;) {
+    ASSERT_EQ(::kill(server.pid, SIGTERM), 0);
+    ++sent;
+    siginfo_t info{};
+    ASSERT_EQ(::waitid(P_PID, static_cast<id_t>(server.pid), &info, WEXITED | WNOHANG | WNOWAIT), 0);
+    if (info.si_pid == server.pid) break;  // it has exited; the status is still to be reaped
+    ASSERT_LT(sent, 10'000'000) << "echo still runs after " << sent << " SIGTERMs";
+  }
+  const int status = server.wait();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      << "status " << status << " after " << sent << " SIGTERMs"
+      << (WIFSIGNALED(status) ? ", killed by signal " + std::to_string(WTERMSIG(status)) : std::string());
+}

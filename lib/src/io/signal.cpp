@@ -70,10 +70,23 @@ SignalHandler::SignalHandler(int signum, std::function<void()> fn) {
 
 SignalHandler::~SignalHandler() {
   const int signum = impl_->watch.signum();
-  impl_->watch.stop();  // libev restores the default action
   // After a shutdown the program is on its way out: a storm of repeats (a supervisor sending SIGTERM
-  // again and again) must not kill it by the default action before it has finished cleaning up.
-  if (auto* state = hub().find_service<ShutdownState>(); state && state->happened) ::signal(signum, SIG_IGN);
+  // again and again) must not kill it by the default action before it has finished cleaning up. The
+  // default action must not get a moment in between either: libev's stop restores SIG_DFL (or, with
+  // a signalfd, unblocks the signal), so the signal stays blocked, and ignored, around the stop.
+  auto* state = hub().find_service<ShutdownState>();
+  if (state && state->happened) {
+    sigset_t only{}, old{};
+    sigemptyset(&only);
+    sigaddset(&only, signum);
+    ::pthread_sigmask(SIG_BLOCK, &only, &old);
+    ::signal(signum, SIG_IGN);
+    impl_->watch.stop();
+    ::signal(signum, SIG_IGN);
+    if (!sigismember(&old, signum)) ::pthread_sigmask(SIG_UNBLOCK, &only, nullptr);
+  } else {
+    impl_->watch.stop();  // libev restores the default action
+  }
   delete impl_;
 }
 
