@@ -2,6 +2,7 @@
 // The io layer: fd waits, sockets, servers, DNS, signals, thread offload, the blocking monitor and
 // subprocesses.
 #include "pinfiber/io/address.hpp"
+#include "pinfiber/io/line_reader.hpp"
 #include "pinfiber/io/monitor.hpp"
 #include "pinfiber/io/resolver.hpp"
 #include "pinfiber/io/signal.hpp"
