@@ -1,5 +1,10 @@
 // StreamServer: a greenlet per connection, Pool bounds, graceful stop, back-off when out of fds.
 
+#include <netinet/in.h>
+#include <poll.h>
+
+#include <cerrno>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -159,4 +164,58 @@ TEST_F(StreamServerTest, ServeForeverReturnsOnStop) {
   server.serve_forever();
   stopper.join();
   EXPECT_EQ(elapsed(), 1s);
+}
+
+TEST_F(StreamServerTest, ABurstOfConnectsWaitsInTheBacklogTheOptionsGive) {
+  // Before the accept loop first runs, the kernel completes handshakes only while the backlog has
+  // room: a connect beyond it stays pending (its SYN dropped), one within it is established at once.
+  auto established_of = [](int backlog) {
+    StreamServer server(Address::loopback(AF_INET, 0), echo, {.backlog = backlog});
+    server.start();  // the accept loop is spawned, not run: this greenlet does not yield below
+    std::vector<Socket> clients;
+    int established = 0;
+    for (int i = 0; i < 64; ++i) {
+      clients.push_back(Socket::tcp());
+      const sockaddr_in to = [&] {
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_port = htons(server.address().port());
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        return a;
+      }();
+      const int r = ::connect(clients.back().fd(), reinterpret_cast<const sockaddr*>(&to), sizeof to);
+      EXPECT_TRUE(r == 0 || errno == EINPROGRESS) << std::strerror(errno);
+      pollfd p{.fd = clients.back().fd(), .events = POLLOUT, .revents = 0};
+      if (::poll(&p, 1, 0) == 1 && p.revents == POLLOUT) ++established;
+    }
+    server.stop();
+    return established;
+  };
+  EXPECT_EQ(established_of(4), 5);  // Linux queues backlog + 1
+  EXPECT_EQ(established_of(pinfiber::max_backlog), 64);
+}
+
+TEST_F(StreamServerTest, AConnectionTimeoutEndsAHandlerWhosePeerStopsReading) {
+  std::string ended;
+  int send_buffer = 0;
+  StreamServer server(Address::loopback(AF_INET, 0),
+                      [&](Socket& c, const Address&) {
+                        send_buffer = c.option(SOL_SOCKET, SO_SNDBUF);
+                        const std::string block(64 * 1024, 'x');
+                        try {
+                          for (;;) c.send_all(block);  // the peer reads nothing: the buffers fill, then send_all waits
+                        } catch (const pinfiber::TimeoutError& e) {
+                          ended = e.what();
+                        }
+                      },
+                      {.connection_timeout = 2s, .send_buffer = 16 * 1024});
+  server.start();
+  auto sloth = Socket::tcp();
+  sloth.set_option(SOL_SOCKET, SO_RCVBUF, 4096);
+  sloth.connect(server.address());
+  while (ended.empty()) pinfiber::sleep(100ms);
+  EXPECT_EQ(send_buffer, 2 * 16 * 1024);  // the kernel doubles what it is given
+  EXPECT_NE(ended.find("timed out"), std::string::npos) << ended;
+  EXPECT_LT(elapsed(), 3s);  // 2 s after the buffers filled, not forever
+  server.stop();
 }

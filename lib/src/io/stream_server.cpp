@@ -11,11 +11,11 @@
 
 namespace pinfiber {
 
-StreamServer::StreamServer(const Address& address, ConnectionHandler handler, Pool* pool)
-    : address_(address), handler_(std::move(handler)), pool_(pool) {}
+StreamServer::StreamServer(const Address& address, ConnectionHandler handler, StreamServerOptions options)
+    : address_(address), handler_(std::move(handler)), options_(options) {}
 
-StreamServer::StreamServer(Socket listener, ConnectionHandler handler, Pool* pool)
-    : listener_(std::move(listener)), handler_(std::move(handler)), pool_(pool) {}
+StreamServer::StreamServer(Socket listener, ConnectionHandler handler, StreamServerOptions options)
+    : listener_(std::move(listener)), handler_(std::move(handler)), options_(options) {}
 
 StreamServer::~StreamServer() {
   try {
@@ -32,7 +32,7 @@ void StreamServer::start() {
     if (address_.family() != AF_UNIX) listener_.set_reuse_address();
     listener_.bind(address_);
   }
-  if (listener_.option(SOL_SOCKET, SO_ACCEPTCONN) == 0) listener_.listen();
+  if (listener_.option(SOL_SOCKET, SO_ACCEPTCONN) == 0) listener_.listen(options_.backlog);
   address_ = listener_.local_address();
   stopping_ = false;
   acceptor_ = spawn_with({.name = "StreamServer " + address_.to_string()}, [this] { accept_loop(); });
@@ -49,7 +49,7 @@ void StreamServer::accept_loop() {
   bool reported = false;
   for (;;) {
     // A full pool stops taking connections off the backlog rather than accepting and waiting.
-    if (pool_) pool_->wait_available();
+    if (options_.pool) options_.pool->wait_available();
     Socket connection;
     Address peer;
     try {
@@ -71,13 +71,26 @@ void StreamServer::accept_loop() {
     }
     backoff = backoff_first_;
     reported = false;
+    try {
+      configure(connection);
+    } catch (const Error& e) {
+      // Only this connection is lost (it closes here); the server goes on.
+      std::fprintf(stderr, "pinfiber: StreamServer %s: %s; connection closed\n", address_.to_string().c_str(),
+                   e.what());
+      continue;
+    }
     auto body = [this, c = std::move(connection), peer]() mutable { handler_(c, peer); };
-    if (pool_) {
-      connections_.add(pool_->spawn(std::move(body)));
+    if (options_.pool) {
+      connections_.add(options_.pool->spawn(std::move(body)));
     } else {
       connections_.spawn(std::move(body));
     }
   }
+}
+
+void StreamServer::configure(Socket& connection) const {
+  connection.set_timeout(options_.connection_timeout);
+  if (options_.send_buffer > 0) connection.set_option(SOL_SOCKET, SO_SNDBUF, options_.send_buffer);
 }
 
 void StreamServer::stop(TimeSpan timeout) {

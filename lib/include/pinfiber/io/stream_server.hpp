@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <utility>
 
 #include "pinfiber/core/clock.hpp"
 #include "pinfiber/core/greenlet.hpp"
@@ -17,8 +18,29 @@ namespace pinfiber {
 /// An exception escaping it goes to the hub's exception handler and ends that connection only.
 using ConnectionHandler = std::function<void(Socket& connection, const Address& peer)>;
 
+/// How a StreamServer listens and what its connections start with.
+struct StreamServerOptions {
+  /// Connection greenlets are spawned in this pool when given (it must outlive the server), else
+  /// unbounded. A full pool stops accepting, so the kernel's backlog queues the rest.
+  Pool* pool = nullptr;
+  /// listen()'s backlog: connections the kernel completes and queues while the server is busy.
+  /// The default is the most the kernel allows (net.core.somaxconn, 4096 on Debian 12), so a burst
+  /// of connects waits instead of being dropped and retried by the clients' SYN back-off.
+  int backlog = max_backlog;
+  /// The timeout of every blocking call on an accepted connection (Socket::set_timeout): a peer that
+  /// stops reading makes the handler's send_all throw TimeoutError after this long, and one that
+  /// stops sending its recv, instead of holding the handler and its memory forever. Default forever.
+  TimeSpan connection_timeout = forever;
+  /// SO_SNDBUF of accepted connections in bytes (the kernel doubles it for its bookkeeping); 0
+  /// keeps the kernel's default (net.ipv4.tcp_wmem, up to 4 MiB). With connection_timeout it bounds
+  /// what one slow reader holds: this much in the kernel, then the handler's own queue.
+  int send_buffer = 0;
+};
+
 /// A TCP (or Unix) server: one accept-loop greenlet, one greenlet per connection, optionally
-/// bounded by a Pool (a full pool stops accepting, so the kernel's backlog queues the rest).
+/// bounded by a Pool (a full pool stops accepting, so the kernel's backlog queues the rest). What a
+/// handler queues for a slow peer is the handler's to bound (see examples/chat.cpp); the server bounds
+/// the rest with StreamServerOptions::connection_timeout and send_buffer.
 /// When accept fails for lack of fds (EMFILE, ENFILE, ENOBUFS, ENOMEM) the loop sleeps on the hub,
 /// 10 ms doubling to 1 s, and goes on serving the connections it has instead of spinning or dying.
 ///
@@ -27,11 +49,15 @@ using ConnectionHandler = std::function<void(Socket& connection, const Address& 
 ///   server.serve_forever();   // or start(), and later stop(5s)
 class StreamServer {
  public:
-  /// A server that will listen on `address` (SO_REUSEADDR, the kernel's largest backlog) once started. Connection
-  /// greenlets are spawned in `pool` when given (which must outlive the server), else unbounded.
-  StreamServer(const Address& address, ConnectionHandler handler, Pool* pool = nullptr);
-  /// A server on a socket already bound (listen() is called if it is not listening yet).
-  StreamServer(Socket listener, ConnectionHandler handler, Pool* pool = nullptr);
+  /// A server that will listen on `address` (SO_REUSEADDR) once started, as `options` say.
+  StreamServer(const Address& address, ConnectionHandler handler, StreamServerOptions options = {});
+  /// The same with only a pool: connection greenlets are spawned in `pool` (which must outlive the server).
+  StreamServer(const Address& address, ConnectionHandler handler, Pool* pool)
+      : StreamServer(address, std::move(handler), StreamServerOptions{.pool = pool}) {}
+  /// A server on a socket already bound (listen(options.backlog) is called if it is not listening yet).
+  StreamServer(Socket listener, ConnectionHandler handler, StreamServerOptions options = {});
+  StreamServer(Socket listener, ConnectionHandler handler, Pool* pool)
+      : StreamServer(std::move(listener), std::move(handler), StreamServerOptions{.pool = pool}) {}
   /// Stops the server as stop(0) does: handlers still running are killed.
   ~StreamServer();
   StreamServer(const StreamServer&) = delete;
@@ -64,11 +90,12 @@ class StreamServer {
 
  private:
   void accept_loop();
+  void configure(Socket& connection) const;
 
   Socket listener_;
   Address address_;
   ConnectionHandler handler_;
-  Pool* pool_;
+  StreamServerOptions options_;
   Group connections_;
   Greenlet<void> acceptor_;
   bool stopping_ = false;
