@@ -9,7 +9,10 @@
 //
 // What to look for: each client has its own outgoing Queue drained by its own writer greenlet, so a
 // slow or vanished client (peer reset mid-write) only ever fails its own writer - the broadcaster
-// never blocks on a socket and never sees another client's error.
+// never blocks on a socket and never sees another client's error. Memory per client is bounded:
+// a line longer than 4 KiB is refused (LineReader), and a client that falls more than 64 KiB behind
+// (it stopped reading) is disconnected rather than queued for without end - the room's policy for
+// slow consumers; blocking the broadcaster instead would let one reader stall everyone.
 
 #include <signal.h>
 
@@ -17,6 +20,7 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
 
@@ -26,13 +30,38 @@ using namespace std::chrono_literals;
 
 namespace {
 
+constexpr std::size_t max_line = 4096;
+// What may wait for one client beyond what its socket buffers hold: 16 full lines.
+constexpr std::size_t max_behind = 64 * 1024;
+
 // One connected client. Shared (shared_ptr) by its reader - the StreamServer's handler - and its
 // writer greenlet, so whichever of the two ends last still has a valid socket and queue.
 struct Client {
   explicit Client(pinfiber::Socket s) : socket(std::move(s)) {}
   pinfiber::Socket socket;
   std::string name;
-  pinfiber::Queue<std::string> outgoing;  // unbounded: a broadcast never waits for a slow client
+  // Never full, so a broadcast never waits; the room keeps `behind` under max_behind instead.
+  pinfiber::Queue<std::string> outgoing;
+  std::size_t behind = 0;  // bytes in `outgoing`
+
+  void send(std::string line) {
+    if (outgoing.is_shutdown()) return;
+    if (behind + line.size() > max_behind) {
+      // Too slow: drop the client, not the message. Its reader sees the end and leaves the room.
+      outgoing.shutdown(true);
+      disconnect();
+      return;
+    }
+    behind += line.size();
+    outgoing.put(std::move(line));
+  }
+  void disconnect() {
+    try {
+      socket.shutdown(SHUT_RDWR);
+    } catch (const std::system_error&) {
+      // already disconnected: the reader finds out on its own
+    }
+  }
 };
 
 class Room {
@@ -40,17 +69,17 @@ class Room {
   void join(const std::shared_ptr<Client>& c) {
     broadcast(c.get(), "* " + c->name + " joined\n");
     members_.emplace(c.get(), c);
-    c->outgoing.put("* welcome " + c->name + "\n");
+    c->send("* welcome " + c->name + "\n");
   }
   void leave(Client* c) {
     if (members_.erase(c) == 0) return;
     broadcast(c, "* " + c->name + " left\n");
   }
-  // To everyone but `from`. put() on an unbounded queue never blocks, so the loop cannot be
-  // interrupted halfway and the member map cannot change under it.
+  // To everyone but `from`. send() never blocks, so the loop cannot be interrupted halfway and the
+  // member map cannot change under it.
   void broadcast(const Client* from, const std::string& line) {
     for (auto& [who, member] : members_) {
-      if (who != from && !member->outgoing.is_shutdown()) member->outgoing.put(line);
+      if (who != from) member->send(line);
     }
   }
 
@@ -62,50 +91,39 @@ class Room {
 // writer: it shuts the socket down so the client's reader sees the end and takes it out of the room.
 void write_to(std::shared_ptr<Client> c) {
   try {
-    for (const std::string& line : c->outgoing) c->socket.send_all(line);
+    for (std::string lines : c->outgoing) {
+      // What queued up meanwhile goes in the same write: one system call for a burst, and no
+      // small segments held back by Nagle's algorithm waiting for the client's delayed ACK.
+      while (!c->outgoing.empty()) lines += c->outgoing.get_nowait();
+      c->behind -= lines.size();
+      c->socket.send_all(lines);
+    }
   } catch (const std::system_error&) {
     c->outgoing.shutdown(true);
+    c->disconnect();
+  }
+}
+
+// The next line from the client, or nothing once it has gone (end of stream, reset, or shut down
+// by its writer or the room). A line over max_line is answered, dropped, and reading goes on.
+std::optional<std::string> next_line(pinfiber::LineReader& reader, Client& c) {
+  for (;;) {
     try {
-      c->socket.shutdown(SHUT_RDWR);
+      return reader.next();
+    } catch (const pinfiber::LineTooLong&) {
+      c.send("* line dropped: longer than " + std::to_string(max_line) + " bytes\n");
     } catch (const std::system_error&) {
-      // already disconnected: the reader finds out on its own
+      return std::nullopt;
     }
   }
 }
 
-// Splits the byte stream into lines; "" with `ok` false at end of stream or on a connection error.
-class LineReader {
- public:
-  explicit LineReader(pinfiber::Socket& s) : socket_(s) {}
-  bool next(std::string& line) {
-    for (;;) {
-      if (auto nl = buffer_.find('\n'); nl != std::string::npos) {
-        line = buffer_.substr(0, nl);
-        buffer_.erase(0, nl + 1);
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        return true;
-      }
-      char chunk[1024];
-      std::size_t n = 0;
-      try {
-        n = socket_.recv(chunk, sizeof chunk);
-      } catch (const std::system_error&) {
-        return false;  // reset by the peer, or shut down by our own writer after a failed send
-      }
-      if (n == 0) return false;
-      buffer_.append(chunk, n);
-    }
-  }
-
- private:
-  pinfiber::Socket& socket_;
-  std::string buffer_;
-};
-
 void serve_client(Room& room, pinfiber::Socket& connection) {
   auto client = std::make_shared<Client>(std::move(connection));
-  LineReader reader(client->socket);
-  if (!reader.next(client->name) || client->name.empty()) return;
+  pinfiber::LineReader reader(client->socket, {.max_line = max_line});
+  std::optional<std::string> name = next_line(reader, *client);
+  if (!name || name->empty()) return;
+  client->name = std::move(*name);
   auto writer = pinfiber::spawn_with({.name = "writer-" + client->name}, write_to, client);
   room.join(client);
   // However the reader ends - end of stream, reset, or GreenletExit from shutdown() - the client
@@ -120,7 +138,7 @@ void serve_client(Room& room, pinfiber::Socket& connection) {
       writer.kill(false);
     }
   } leave{room, client.get(), writer};
-  for (std::string line; reader.next(line);) room.broadcast(client.get(), client->name + ": " + line + "\n");
+  while (auto line = next_line(reader, *client)) room.broadcast(client.get(), client->name + ": " + *line + "\n");
 }
 
 }  // namespace
