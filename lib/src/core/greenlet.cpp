@@ -130,7 +130,11 @@ void GreenletBase::kill(std::exception_ptr ex, bool block, TimeSpan timeout) con
     detail::park_until({"its own kill"}, TimePoint::max());
     return;
   }
-  join(timeout);
+  // gevent's kill: the killer resumes right after the kill's turn - once the victim has run to its
+  // end or its next blocking point - not after the victim's links, which run later. Its place in the
+  // run queue is right behind the kill it just queued.
+  detail::yield_now();
+  if (!f->dead()) join(timeout);
 }
 
 LinkId GreenletBase::link(std::function<void(const GreenletBase&)> fn) const {
@@ -193,10 +197,20 @@ void killall(std::span<const GreenletBase> greenlets, bool block, TimeSpan timeo
 }
 
 void killall(std::span<const GreenletBase> greenlets, std::exception_ptr ex, bool block, TimeSpan timeout) {
+  bool queued = false;
   for (const auto& g : greenlets) {
-    if (!g.dead()) detail::queue_kill(g.fiber(), ex);
+    if (g.dead()) continue;
+    detail::queue_kill(g.fiber(), ex);
+    queued = queued || !g.dead();  // one that had not started is dead already
   }
-  if (block) joinall(greenlets, timeout);
+  if (!block || !queued) return;
+  // As kill(): back right after the kills' turn (gevent's _killall3), then wait for the rest.
+  detail::yield_now();
+  std::vector<GreenletBase> alive;
+  for (const auto& g : greenlets) {
+    if (!g.dead()) alive.push_back(g);
+  }
+  if (!alive.empty()) joinall(alive, timeout);
 }
 
 }  // namespace pinfiber
