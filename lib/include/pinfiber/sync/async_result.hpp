@@ -28,12 +28,19 @@ class AsyncResultCore : public Linkable {
   bool successful() const { return ready_ && !error_; }
   const std::exception_ptr& exception() const { return error_; }
 
-  // Blocks until ready or the deadline; returns ready().
+  // Blocks until ready or the deadline; returns ready(). A wait on a result that is ready already
+  // still lets the waiters a set() is waking run first (gevent's wait()).
   bool wait_until(TimePoint deadline, const char* what) {
     if (ready_) {
       if (notifying()) wait_behind_pass({what});
       return true;
     }
+    wait(deadline, {what});
+    return ready_;
+  }
+  // The same for get(): a result that is ready is taken at once, as gevent's get() does.
+  bool wait_for_get(TimePoint deadline, const char* what) {
+    if (ready_) return true;
     wait(deadline, {what});
     return ready_;
   }
@@ -98,11 +105,13 @@ class AsyncResult {
   T* value() const requires(!std::is_void_v<T>) { return s_->successful() ? &*s_->value : nullptr; }
 
   /// Blocks until it is ready or `timeout` passes, then returns the value (a reference shared by all
-  /// getters) or rethrows the stored exception. Throws TimeoutError if the timeout runs out (gevent
-  /// raises Timeout there), the caller's own interrupts, and LoopExit in the main greenlet if nothing
-  /// can ever set it. A zero timeout lets every ready greenlet run once first.
+  /// getters) or rethrows the stored exception. Once it is ready, returns at once, without waiting
+  /// for the waiters a set() is still waking (gevent's get(); wait() queues behind them). Throws
+  /// TimeoutError if the timeout runs out (gevent raises Timeout there), the caller's own interrupts,
+  /// and LoopExit in the main greenlet if nothing can ever set it. A zero timeout lets every ready
+  /// greenlet run once first.
   decltype(auto) get(TimeSpan timeout = forever) const {
-    if (!s_->wait_until(deadline_in(timeout), "AsyncResult.get")) s_->throw_timeout("AsyncResult.get", timeout);
+    if (!s_->wait_for_get(deadline_in(timeout), "AsyncResult.get")) s_->throw_timeout("AsyncResult.get", timeout);
     return take();
   }
   /// The value or the stored exception if it is ready now; TimeoutError otherwise. Never blocks.
@@ -112,6 +121,7 @@ class AsyncResult {
   }
 
   /// Blocks until it is ready or `timeout` passes; returns ready(). Never throws the stored exception.
+  /// A wait that finds it ready while a set() is still waking earlier waiters runs after them.
   bool wait(TimeSpan timeout = forever) const { return s_->wait_until(deadline_in(timeout), "AsyncResult.wait"); }
 
   /// As a link target (`greenlet.link(result)`): takes the finished greenlet's outcome - its value,
