@@ -136,3 +136,64 @@ TEST_F(GreenletState, JoinSelfIsAnError) {
   g.join();
   EXPECT_THROW(g.get(), pinfiber::Error);
 }
+
+// gevent's Greenlet(f) + start() / start_later(): make_greenlet() makes one that does not run yet.
+TEST_F(GreenletState, MadeGreenletRunsOnlyOnceStarted) {
+  int runs = 0;
+  auto g = pinfiber::make_greenlet([&] { ++runs; });
+  EXPECT_FALSE(g.started());
+  pinfiber::sleep(0);
+  EXPECT_EQ(runs, 0);
+  g.start();
+  EXPECT_TRUE(g.started());
+  EXPECT_THROW(g.start(), pinfiber::Error);
+  EXPECT_THROW(g.start_later(1s), pinfiber::Error);
+  g.join();
+  EXPECT_EQ(runs, 1);
+
+  auto later = pinfiber::make_greenlet([] { return 7; });
+  later.start_later(2s);
+  EXPECT_EQ(later.get(), 7);
+  EXPECT_EQ(elapsed(), 2s);
+
+  auto never = pinfiber::make_greenlet([&] { ++runs; });
+  never.start_later(1s);
+  never.kill();
+  pinfiber::sleep(2s);
+  EXPECT_EQ(runs, 1);
+  EXPECT_TRUE(never.killed());
+  // Made and never started, then killed: it ends without running, as one killed before its turn.
+  auto unused = pinfiber::make_greenlet([&] { ++runs; });
+  unused.kill();
+  EXPECT_TRUE(unused.dead());
+  EXPECT_TRUE(unused.successful());
+  EXPECT_EQ(runs, 1);
+}
+
+TEST_F(GreenletState, UnlinkAndRawlink) {
+  std::vector<std::string> order;
+  auto g = spawn([] { pinfiber::sleep(0); });
+  auto a = g.link([&](const pinfiber::GreenletBase&) { order.push_back("a"); });
+  g.rawlink([&](const pinfiber::GreenletBase&) {
+    order.push_back("raw");
+    // A rawlink runs in the hub's links pass: it must not block.
+    EXPECT_THROW(pinfiber::sleep(0), pinfiber::Error);
+  });
+  g.link([&](const pinfiber::GreenletBase&) { order.push_back("b"); });
+  g.unlink(a);
+  g.unlink(a);  // a second time: nothing
+  g.join();
+  pinfiber::sleep(0);
+  EXPECT_EQ(order, (std::vector<std::string>{"raw", "b"}));
+}
+
+// A link added to a finished greenlet runs after link() returned, never inside it.
+TEST_F(GreenletState, LinkToAFinishedGreenletRunsLater) {
+  auto g = spawn([] {});
+  g.join();
+  bool ran = false;
+  g.link([&](const pinfiber::GreenletBase&) { ran = true; });
+  EXPECT_FALSE(ran);
+  pinfiber::sleep(0);
+  EXPECT_TRUE(ran);
+}

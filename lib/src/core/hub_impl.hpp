@@ -48,6 +48,8 @@ class HubImpl {
   /// Marks an adopted greenlet as running at once (a link callback a notifier hands the CPU to).
   Fiber* start_now(Fiber* f);
   bool park_until(WaitFor what, TimePoint deadline);
+  /// Throws Error: the caller may not block (the hub fiber, a notifier step).
+  [[noreturn]] void refuse_to_block() const;
   void wake(Fiber* f);
   Fiber* resume_now(Fiber* f);
   void interrupt(Fiber* f, std::exception_ptr ex);
@@ -141,6 +143,10 @@ class HubImpl {
   unsigned switches_since_poll_ = 0;
   unsigned budget_ = 0;        // ready operations the running greenlet may still do without yielding
   Fiber* deferred_ = nullptr;  // out of budget: queued again only after the hub has polled
+  // True while a notifier step runs (a links pass with its rawlink callbacks, a queue's unlock): it
+  // runs on the stack of the greenlet switching out, so a blocking call there must throw, not park
+  // that greenlet.
+  bool in_notifier_ = false;
   std::vector<Fiber*> idle_waiters_;
 
   TimerHeap timers_;

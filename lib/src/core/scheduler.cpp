@@ -114,7 +114,10 @@ Fiber* HubImpl::next_to_run() {
       }
       case Runnable::Kind::notifier: {
         auto* n = static_cast<Notifier*>(r);
-        if (Fiber* f = n->step()) {
+        in_notifier_ = true;
+        Fiber* f = n->step();
+        in_notifier_ = false;
+        if (f) {
           push_front(n);  // the pass goes on once `f` blocks
           return f;
         }
@@ -314,9 +317,15 @@ void HubImpl::on_park_timeout(TimerNode* n) {
   current().wake(f);
 }
 
+void HubImpl::refuse_to_block() const {
+  if (in_notifier_)
+    throw Error("blocking call in a rawlink callback (it runs in the hub's links pass and must not block)");
+  throw Error("blocking call in the hub (a posted function or a callback must not block)");
+}
+
 bool HubImpl::park_until(WaitFor what, TimePoint deadline) {
   Fiber* self = current_;
-  if (self == hub_fiber_) throw Error("blocking call in the hub (a posted function or a callback must not block)");
+  if (self == hub_fiber_ || in_notifier_) refuse_to_block();
   self->timed_out_ = false;
   const bool timed = deadline != TimePoint::max();
   if (timed) {
@@ -388,6 +397,7 @@ void HubImpl::queue_kill(Fiber* f, std::exception_ptr ex) {
 
 void HubImpl::yield_now() {
   Fiber* self = current_;
+  if (self == hub_fiber_ || in_notifier_) refuse_to_block();
   self->state_ = FiberState::ready;
   push_back(self);
   switch_out();
