@@ -28,8 +28,10 @@ ensure_packages() {
 # libmosquitto-dev and libssl-dev are for the optional MQTT client library (pinfiber::mqtt).
 PINFIBER_BUILD_PACKAGES=(g++ cmake ninja-build pkg-config libev-dev libboost-context-dev libgpiod-dev libc-ares-dev
                          libmosquitto-dev libssl-dev)
-# mosquitto, mosquitto-clients and openssl: the MQTT tests' broker, clients and certificates.
-PINFIBER_TEST_PACKAGES=(googletest libgtest-dev libgmock-dev valgrind dnsmasq mosquitto mosquitto-clients openssl)
+# mosquitto, mosquitto-clients and openssl: the MQTT tests' broker, clients and certificates;
+# python3-gevent: the side-by-side tests (tests/gevent).
+PINFIBER_TEST_PACKAGES=(googletest libgtest-dev libgmock-dev valgrind dnsmasq mosquitto mosquitto-clients openssl
+                        python3-gevent)
 PINFIBER_BENCH_PACKAGES=(libbenchmark-dev libboost-fiber-dev python3-gevent)
 
 # Cross-compiling (scripts/cross, scripts/sysroot). The target's libraries, downloaded for the target
