@@ -182,3 +182,62 @@ TEST_F(Kill, KillingAFinishedGreenletDoesNothing) {
   g.kill();
   EXPECT_EQ(g.get(), 5);
 }
+
+// Rule 2 of issue 11: reading a killed greenlet's result never kills the reader.
+TEST_F(Kill, ResultOfAKilledGreenletThrowsGreenletKilledAndTheReaderGoesOn) {
+  auto victim = spawn([] {
+    pinfiber::sleep(1h);
+    return 1;
+  });
+  bool reader_went_on = false;
+  auto reader = spawn([&] {
+    EXPECT_THROW(victim.get(), pinfiber::GreenletKilled);
+    reader_went_on = true;
+  });
+  pinfiber::sleep(0);
+  victim.kill();
+  reader.join();
+  EXPECT_TRUE(reader_went_on);
+  EXPECT_TRUE(reader.successful());
+  EXPECT_TRUE(victim.successful());
+  // From main as well, and as a pinfiber::Error naming what was asked of which greenlet.
+  try {
+    victim.value();
+    ADD_FAILURE() << "value() of a killed greenlet returned";
+  } catch (const pinfiber::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("it was killed"), std::string::npos) << e.what();
+  }
+}
+
+// gevent's kill(block=True): the killer resumes once the victim ran to its end, before its links.
+TEST_F(Kill, BlockingKillReturnsBeforeTheVictimsLinks) {
+  std::vector<std::string> order;
+  auto victim = spawn([] { pinfiber::sleep(1h); });
+  victim.link([&](const pinfiber::GreenletBase&) { order.push_back("link"); });
+  victim.rawlink([&](const pinfiber::GreenletBase&) { order.push_back("rawlink"); });
+  pinfiber::sleep(0);
+  victim.kill();
+  order.push_back("kill returned");
+  pinfiber::sleep(0);
+  EXPECT_EQ(order, (std::vector<std::string>{"kill returned", "link", "rawlink"}));
+}
+
+TEST_F(Kill, KillallWithAnExceptionMakesEachAFailure) {
+  expect_failures();
+  std::vector<pinfiber::Greenlet<void>> gs;
+  for (int i = 0; i < 3; ++i) gs.push_back(spawn([] { pinfiber::sleep(1h); }));
+  pinfiber::sleep(0);
+  auto unstarted = spawn([] {});
+  gs.push_back(unstarted);
+  std::vector<pinfiber::GreenletBase> all(gs.begin(), gs.end());
+  pinfiber::killall(all, std::make_exception_ptr(std::runtime_error("stop")));
+  for (auto& g : gs) {
+    EXPECT_TRUE(g.dead());
+    EXPECT_FALSE(g.successful());
+    EXPECT_FALSE(g.killed());
+    EXPECT_THROW(g.get(), std::runtime_error);
+  }
+  EXPECT_FALSE(unstarted.has_run());
+  pinfiber::sleep(0);
+  EXPECT_EQ(failures(), 4);
+}

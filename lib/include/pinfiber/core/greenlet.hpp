@@ -73,8 +73,10 @@ class GreenletBase {
   /// Kills the greenlet: GreenletExit (or `ex`) is thrown at its blocking point when the kill's turn
   /// comes - behind what is already scheduled, so one already due to resume resumes first and gets
   /// it at its next blocking call, as in gevent. Its destructors run. One that has not started ends
-  /// at once and never runs. With `block`, waits for it to finish, up to `timeout` (a greenlet that
-  /// swallows the kill may outlive the wait). Throws the caller's interrupts while blocking.
+  /// at once and never runs. With `block`, the caller resumes right after the kill's turn, once the
+  /// greenlet ran to its end or its next blocking point (before its links run, as in gevent), then
+  /// waits for it to finish, up to `timeout` (a greenlet that swallows the kill may outlive the
+  /// wait). Throws the caller's interrupts while blocking.
   void kill(bool block = true, TimeSpan timeout = forever) const;
   void kill(std::exception_ptr ex, bool block = true, TimeSpan timeout = forever) const;
 
@@ -299,8 +301,10 @@ std::vector<GreenletBase> joinall(const std::vector<Greenlet<T>>& greenlets, Tim
 }
 
 /// Kills every greenlet given with GreenletExit (or `ex`), each at its blocking point in the order
-/// given, behind what is already scheduled; those not started end at once. With `block`, waits for
-/// all of them to finish, up to `timeout`. Throws the caller's interrupts while blocking.
+/// given, behind what is already scheduled; those not started end at once. With `block`, the caller
+/// resumes once the kills' turns came (as kill() does), then waits for those still alive, up to
+/// `timeout` (a timeout is not an error here: gevent raises Timeout). Throws the caller's interrupts
+/// while blocking.
 void killall(std::span<const GreenletBase> greenlets, bool block = true, TimeSpan timeout = forever);
 void killall(std::span<const GreenletBase> greenlets, std::exception_ptr ex, bool block = true,
              TimeSpan timeout = forever);
