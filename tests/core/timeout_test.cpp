@@ -191,3 +191,46 @@ TEST_F(Timeouts, FiresWhenGreenletYieldsRatherThanParks) {
   EXPECT_THROW(g.get(), Timeout);
   EXPECT_EQ(turns, 1);
 }
+
+// gevent's silent `with Timeout(s, False):`.
+TEST_F(Timeouts, WithinEndsTheBlockSilently) {
+  bool after = false;
+  EXPECT_FALSE(pinfiber::within(1s, [&] {
+    pinfiber::sleep(10s);
+    after = true;
+  }));
+  EXPECT_FALSE(after);
+  EXPECT_EQ(elapsed(), 1s);
+  EXPECT_TRUE(pinfiber::within(1s, [] { pinfiber::sleep(500ms); }));
+  EXPECT_EQ(elapsed(), 1500ms);
+  // Another deadline passes through it.
+  EXPECT_THROW(
+      {
+        pinfiber::Timeout outer(100ms);
+        pinfiber::within(1s, [] { pinfiber::sleep(10s); });
+      },
+      pinfiber::Timeout);
+  EXPECT_EQ(elapsed(), 1600ms);
+}
+
+// gevent's t = Timeout(s) ... t.start().
+TEST_F(Timeouts, UnstartedTimeoutArmsOnStart) {
+  auto t = pinfiber::Timeout::unstarted(1s);
+  EXPECT_FALSE(t.pending());
+  pinfiber::sleep(2s);  // not armed: nothing fires
+  t.start();
+  EXPECT_TRUE(t.pending());
+  EXPECT_THROW(t.start(), pinfiber::Error);
+  try {
+    pinfiber::sleep(10s);
+    ADD_FAILURE() << "the timeout did not fire";
+  } catch (const pinfiber::Timeout& fired) {
+    EXPECT_TRUE(fired.is(t));
+  }
+  EXPECT_EQ(elapsed(), 3s);
+  EXPECT_FALSE(t.pending());
+  t.start();  // again, after it fired
+  t.cancel();
+  pinfiber::sleep(2s);
+  EXPECT_EQ(elapsed(), 5s);
+}

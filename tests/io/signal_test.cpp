@@ -2,6 +2,9 @@
 
 #include <signal.h>
 #include <sys/socket.h>
+#include <unistd.h>
+
+#include <thread>
 
 #include <pinfiber/sync.hpp>
 
@@ -143,4 +146,16 @@ TEST_F(SignalTest, ShutdownCalledFromMainInterruptsItsNextBlockingCall) {
   // The request is over: the next blocking call of main is not interrupted.
   pinfiber::sleep(1s);
   EXPECT_EQ(elapsed(), 1s);
+}
+
+// The daemon whose main has nothing left to do but wait for a signal: sleep(forever) would get
+// LoopExit (a handler does not keep the hub alive, as in gevent), pause() waits to be killed.
+TEST_F(SignalTest, PauseWaitsForAShutdownFromASignalHandler) {
+  pinfiber::SignalHandler h(SIGUSR2, pinfiber::shutdown);
+  // Another process's kill, as a supervisor sends it: whether it lands before or after main pauses,
+  // main ends the same way.
+  std::thread supervisor([] { ::kill(::getpid(), SIGUSR2); });
+  EXPECT_THROW(pinfiber::pause(), pinfiber::GreenletExit);
+  supervisor.join();
+  EXPECT_EQ(pinfiber::hub().greenlet_count(), 0u);
 }

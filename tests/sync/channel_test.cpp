@@ -77,3 +77,53 @@ TEST_F(ChannelTest, MainPuttingWithNoGetterGetsLoopExit) {
     EXPECT_NE(std::string(e.what()).find("Channel.put"), std::string::npos) << e.what();
   }
 }
+
+// Not in gevent (Python ends an iteration with a StopIteration item): shutdown() ends it.
+TEST_F(ChannelTest, ShutdownEndsIterationAfterThePuttersAlreadyBlocked) {
+  pinfiber::Channel<int> ch;
+  std::vector<int> got;
+  auto consumer = spawn([&] {
+    for (int x : ch) got.push_back(x);
+  });
+  auto p1 = spawn([&] { ch.put(1); });
+  auto p2 = spawn([&] { ch.put(2); });
+  pinfiber::sleep(0);  // both putters block: the consumer takes one at a time
+  ch.shutdown();
+  EXPECT_THROW(ch.put(3), pinfiber::QueueShutdown);
+  EXPECT_THROW(ch.put_nowait(3), pinfiber::QueueShutdown);
+  pinfiber::joinall({consumer, p1, p2});
+  EXPECT_EQ(got, (std::vector<int>{1, 2}));
+  EXPECT_THROW(ch.get(), pinfiber::QueueShutdown);
+  EXPECT_THROW(ch.get_nowait(), pinfiber::QueueShutdown);
+}
+
+TEST_F(ChannelTest, ShutdownWakesBlockedGetters) {
+  pinfiber::Channel<int> ch;
+  int stopped = 0;
+  auto getter = [&] {
+    try {
+      ch.get();
+    } catch (const pinfiber::QueueShutdown&) {
+      ++stopped;
+    }
+  };
+  auto g1 = spawn(getter);
+  auto g2 = spawn(getter);
+  pinfiber::sleep(0);
+  ch.shutdown();
+  pinfiber::joinall({g1, g2});
+  EXPECT_EQ(stopped, 2);
+  EXPECT_EQ(elapsed(), 0s);
+}
+
+// The difference from gevent the README names: put_nowait never yields (gevent's is put(timeout=0)).
+TEST_F(ChannelTest, PutNowaitHandsOverWithoutYielding) {
+  pinfiber::Channel<std::string> ch;
+  std::vector<std::string> order;
+  auto getter = spawn([&] { order.push_back("got " + ch.get()); });
+  pinfiber::sleep(0);
+  ch.put_nowait("x");
+  order.push_back("put_nowait returned");
+  getter.join();
+  EXPECT_EQ(order, (std::vector<std::string>{"put_nowait returned", "got x"}));
+}

@@ -210,3 +210,23 @@ TEST_F(AsyncResultTest, MainGettingAResultNobodySetsGetsLoopExit) {
     EXPECT_NE(std::string(e.what()).find("AsyncResult.get"), std::string::npos) << e.what();
   }
 }
+
+// gevent's order: get() of a ready result returns at once; wait() runs after the waiters the set()
+// is still waking.
+TEST_F(AsyncResultTest, GetOfAReadyResultDoesNotWaitBehindTheWaitersBeingWoken) {
+  pinfiber::AsyncResult<int> r;
+  std::vector<std::string> order;
+  auto waiter = spawn([&] {
+    r.wait();
+    order.push_back("waiter");
+  });
+  pinfiber::sleep(0);
+  auto late_wait = spawn([&] {
+    r.wait();
+    order.push_back("late wait");
+  });
+  auto late_get = spawn([&] { order.push_back("late get " + std::to_string(r.get())); });
+  r.set(1);
+  pinfiber::joinall({waiter, late_wait, late_get});
+  EXPECT_EQ(order, (std::vector<std::string>{"late get 1", "waiter", "late wait"}));
+}
