@@ -34,8 +34,8 @@ void unstarted_then_started() {
 
 void start_later_and_spawn_later() {
   auto g = pinfiber::make_greenlet(hello, "later");
-  g.start_later(0.02);
-  auto s = pinfiber::spawn_later(0.01, hello, "sooner");
+  g.start_later(0.06);
+  auto s = pinfiber::spawn_later(0.03, hello, "sooner");
   states("delayed", g);
   pinfiber::joinall({g, s});
   auto k = pinfiber::spawn_later(0.01, hello, "never");

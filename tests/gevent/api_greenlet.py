@@ -29,8 +29,8 @@ def unstarted_then_started():
 
 def start_later_and_spawn_later():
     g = Greenlet(hello, "later")
-    g.start_later(0.02)
-    s = spawn_later(0.01, hello, "sooner")
+    g.start_later(0.06)
+    s = spawn_later(0.03, hello, "sooner")
     states("delayed", g)
     gevent.joinall([g, s])
     k = spawn_later(0.01, hello, "never")

@@ -12,7 +12,7 @@ using pinfiber::GreenletBase;
 namespace {
 
 int slow_square(int x) {
-  pinfiber::sleep(0.01 * (4 - x));  // later items finish first
+  pinfiber::sleep(0.03 * (4 - x));  // later items finish first
   std::printf("   square %d\n", x);
   return x * x;
 }
@@ -29,7 +29,7 @@ void pool_bounds() {
   pinfiber::Pool pool(2);
   auto job = [&pool](int n) {
     std::printf("   job %d starts, free %zu\n", n, pool.free_count());
-    pinfiber::sleep(0.01 * n);
+    pinfiber::sleep(0.03 * n);
     std::printf("   job %d ends\n", n);
   };
   for (int n : {1, 2, 3}) {

@@ -7,7 +7,7 @@ from gevent.pool import Group, Pool
 
 
 def slow_square(x):
-    sleep(0.01 * (4 - x))  # later items finish first
+    sleep(0.03 * (4 - x))  # later items finish first
     print("   square", x)
     return x * x
 
@@ -17,7 +17,7 @@ def pool_bounds():
 
     def job(n):
         print("   job", n, "starts, free", pool.free_count())
-        sleep(0.01 * n)
+        sleep(0.03 * n)
         print("   job", n, "ends")
 
     for n in (1, 2, 3):

@@ -37,7 +37,7 @@ std::string names(const char* const* labels, const std::vector<std::size_t>& ind
 }
 
 void joinall_count() {
-  Nappers gs{spawn(napper, "n3", 0.1), spawn(napper, "n1", 0.02), spawn(napper, "n2", 0.04)};
+  Nappers gs{spawn(napper, "n3", 0.15), spawn(napper, "n1", 0.03), spawn(napper, "n2", 0.06)};
   auto done = pinfiber::joinall(gs, pinfiber::forever, false, 2);
   std::printf("   joinall(count=2) -> %s\n", names(gs, done).c_str());
   done = pinfiber::joinall(gs, 0.01);
@@ -65,11 +65,11 @@ void wait_mixed() {
 }
 
 void iwait_in_order() {
-  Nappers gs{spawn(napper, "i3", 0.03), spawn(napper, "i1", 0.01), spawn(napper, "i2", 0.02)};
+  Nappers gs{spawn(napper, "i3", 0.09), spawn(napper, "i1", 0.03), spawn(napper, "i2", 0.06)};
   for (std::size_t i : pinfiber::iwait({gs[0], gs[1], gs[2]}))
     std::printf("   iwait yields %s\n", gs[i].value().c_str());
-  Nappers late{spawn(napper, "late", 0.1), spawn(napper, "soon", 0.01)};
-  for (std::size_t i : pinfiber::iwait({late[0], late[1]}, 0.03)) {
+  Nappers late{spawn(napper, "late", 0.15), spawn(napper, "soon", 0.03)};
+  for (std::size_t i : pinfiber::iwait({late[0], late[1]}, 0.08)) {
     std::printf("   iwait(timeout) yields %s\n", late[i].value().c_str());
   }
   std::puts("   iwait(timeout) ended");
@@ -87,8 +87,8 @@ void iwait_ready_already() {
 }
 
 void wait_everything() {
-  spawn(napper, "w1", 0.02);
-  spawn(napper, "w2", 0.01);
+  spawn(napper, "w1", 0.06);
+  spawn(napper, "w2", 0.03);
   std::printf("   wait() with no objects -> %s\n", pair::py(pinfiber::wait()));
 }
 

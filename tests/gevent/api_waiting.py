@@ -13,7 +13,7 @@ def napper(name, t):
 
 
 def joinall_count():
-    gs = [spawn(napper, "n3", 0.1), spawn(napper, "n1", 0.02), spawn(napper, "n2", 0.04)]
+    gs = [spawn(napper, "n3", 0.15), spawn(napper, "n1", 0.03), spawn(napper, "n2", 0.06)]
     done = gevent.joinall(gs, count=2)
     print("   joinall(count=2) ->", [g.value for g in done])
     done = gevent.joinall(gs, timeout=0.01)
@@ -36,11 +36,11 @@ def wait_mixed():
 
 
 def iwait_in_order():
-    gs = [spawn(napper, "i3", 0.03), spawn(napper, "i1", 0.01), spawn(napper, "i2", 0.02)]
+    gs = [spawn(napper, "i3", 0.09), spawn(napper, "i1", 0.03), spawn(napper, "i2", 0.06)]
     for g in gevent.iwait(gs):
         print("   iwait yields", g.value)
-    late = [spawn(napper, "late", 0.1), spawn(napper, "soon", 0.01)]
-    for g in gevent.iwait(late, timeout=0.03):
+    late = [spawn(napper, "late", 0.15), spawn(napper, "soon", 0.03)]
+    for g in gevent.iwait(late, timeout=0.08):
         print("   iwait(timeout) yields", g.value)
     print("   iwait(timeout) ended")
     for g in gevent.iwait(late, count=1):
@@ -56,8 +56,8 @@ def iwait_ready_already():
 
 
 def wait_everything():
-    spawn(napper, "w1", 0.02)
-    spawn(napper, "w2", 0.01)
+    spawn(napper, "w1", 0.06)
+    spawn(napper, "w2", 0.03)
     print("   wait() with no objects ->", gevent.wait())
 
 

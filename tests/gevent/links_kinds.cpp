@@ -52,7 +52,7 @@ int main() {
   // Links that block: a queue get, a join, a timer; the others go on meanwhile.
   pinfiber::Queue<std::string> q;
   auto late = spawn([] {
-    pinfiber::sleep(0.05);
+    pinfiber::sleep(0.1);
     std::puts("late ends");
   });
   auto c = spawn([] { std::puts("c runs"); });

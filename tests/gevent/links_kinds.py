@@ -48,7 +48,7 @@ except ValueError as e:
 
 # Links that block: a queue get, a join, a timer; the others go on meanwhile.
 q = Queue()
-late = spawn(lambda: sleep(0.05) or print("late ends"))
+late = spawn(lambda: sleep(0.1) or print("late ends"))
 
 
 def on_queue(g):

@@ -63,7 +63,7 @@ void event_with_timers() {
   spawn(timed, "long", 1);
   spawn([&] { waiter(ev, "forever"); });
   spawn([&] {
-    pinfiber::sleep(0.05);
+    pinfiber::sleep(0.08);
     std::puts("   setter sets");
     ev.set();
     std::puts("   setter waits on it too");

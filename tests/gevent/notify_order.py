@@ -60,7 +60,7 @@ def event_with_timers():
         print("  ", name, "->", ev.wait(t))
 
     def setter():
-        sleep(0.05)
+        sleep(0.08)
         print("   setter sets")
         ev.set()
         print("   setter waits on it too")

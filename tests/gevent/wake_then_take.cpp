@@ -203,10 +203,10 @@ void getters_with_deadlines() {
   spawn(getter, "long", 0.2);
   spawn(getter, "longer", 1);
   spawn([&q] {
-    pinfiber::sleep(0.02);
+    pinfiber::sleep(0.05);  // well after short's deadline, well before long's
     q.put("late");
     std::printf("   put late, qsize %zu\n", q.size());
-    pinfiber::sleep(0.02);
+    pinfiber::sleep(0.05);
     q.put("later");
   });
   pinfiber::wait();

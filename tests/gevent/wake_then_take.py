@@ -193,10 +193,10 @@ def getters_with_deadlines():
             print("  ", name, "gave up")
 
     def late_putter():
-        sleep(0.02)  # well before long's deadline: the put's wake-up must beat it
+        sleep(0.05)  # well after short's deadline, well before long's
         q.put("late")
         print("   put late, qsize", q.qsize())
-        sleep(0.02)
+        sleep(0.05)
         q.put("later")
 
     for name, t in (("short", 0.01), ("long", 0.2), ("longer", 1)):
