@@ -128,7 +128,7 @@ TEST_F(GreenletState, DefaultHandlerPrintsNameTypeAndMessage) {
   auto g = pinfiber::spawn_with({.name = "reporter"}, [] { throw std::out_of_range("index 7"); });
   g.join();
   EXPECT_EQ(testing::internal::GetCapturedStderr(),
-            "pinfiber: greenlet 'reporter' failed with std::out_of_range: index 7\n");
+            "pinfiber: error: greenlet 'reporter' failed with std::out_of_range: index 7\n");
 }
 
 TEST_F(GreenletState, JoinSelfIsAnError) {

@@ -259,6 +259,11 @@ RealTimer::RealTimer(Callback cb, void* context) : cb_(cb), context_(context) {
       w, +[](struct ev_loop*, ev_timer* t, int) {
         auto* self = static_cast<RealTimer*>(t->data);
         counted(-1);  // a one-shot timer is no longer active once it fired
+        if (self->unref_taken_) {
+          // libev stopped it, which took a reference the unref had already given back: return it.
+          ev_ref(loop());
+          self->unref_taken_ = false;
+        }
         self->cb_(*self);
       });
   w->data = this;
@@ -269,21 +274,43 @@ RealTimer::~RealTimer() { stop(); }
 void RealTimer::start(Duration after) {
   auto* w = std::launder(reinterpret_cast<ev_timer*>(storage_));
   struct ev_loop* l = loop();
-  if (ev_is_active(w)) {
-    ev_timer_stop(l, w);
-    counted(-1);
-  }
+  if (ev_is_active(w)) stop();
   ev_now_update(l);  // libev measures from its cached time, which may be stale between polls
   ev_timer_set(w, std::chrono::duration<double>(after).count(), 0.0);
   ev_timer_start(l, w);
   counted(+1);
+  if (!keeps_alive_) {
+    ev_unref(l);
+    unref_taken_ = true;
+  }
 }
 
 void RealTimer::stop() {
   auto* w = std::launder(reinterpret_cast<ev_timer*>(storage_));
   if (!ev_is_active(w)) return;
-  ev_timer_stop(loop(), w);
+  struct ev_loop* l = loop();
+  if (unref_taken_) {
+    ev_ref(l);  // libev requires the reference back before the watcher stops
+    unref_taken_ = false;
+  }
+  ev_timer_stop(l, w);
   counted(-1);
+}
+
+void RealTimer::keep_alive(bool on) {
+  if (on == keeps_alive_) return;
+  auto* w = std::launder(reinterpret_cast<ev_timer*>(storage_));
+  if (ev_is_active(w)) {
+    struct ev_loop* l = loop();
+    if (on) {
+      ev_ref(l);
+      unref_taken_ = false;
+    } else {
+      ev_unref(l);
+      unref_taken_ = true;
+    }
+  }
+  keeps_alive_ = on;
 }
 
 bool RealTimer::active() const { return ev_is_active(std::launder(reinterpret_cast<const ev_timer*>(storage_))); }

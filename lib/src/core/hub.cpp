@@ -7,7 +7,6 @@
 #include <sanitizer/lsan_interface.h>
 #endif
 
-#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -17,6 +16,7 @@
 #include "core/stack_overflow.hpp"
 #include "pinfiber/core/errors.hpp"
 #include "pinfiber/core/greenlet.hpp"
+#include "pinfiber/core/logging.hpp"
 
 namespace pinfiber::detail {
 
@@ -129,8 +129,10 @@ void HubImpl::kill_all_on_exit() {
   try {
     if (kill_all(kExitGrace) > 0) {
       for (auto& f : greenlets()) {
-        report_line("pinfiber: greenlet '" + f->name() +
-                    "' still runs 5 s after GreenletExit at thread exit: abandoned without unwinding");
+        detail::report(logging::Level::error,
+                       "greenlet '{greenlet}' still runs {grace} after GreenletExit at thread exit: abandoned without "
+                       "unwinding",
+                       {{"greenlet", f->name()}, {"grace", kExitGrace}});
 #if defined(PINFIBER_ASAN)
         // Abandoned means never freed, on purpose: LeakSanitizer is told so, and scans its stack,
         // so that what the straggler still holds is not reported as leaked either.
@@ -155,16 +157,14 @@ void HubImpl::report(const Fiber* f, std::exception_ptr e) {
     try {
       handler_(f->name(), e);
     } catch (...) {
-      report_line("pinfiber: the exception handler threw while reporting greenlet '" + f->name() + "'");
+      detail::report(logging::Level::error, "the exception handler threw while reporting greenlet '{greenlet}'",
+                     {{"greenlet", f->name()}});
     }
     return;
   }
-  report_line("pinfiber: greenlet '" + f->name() + "' failed with " + describe_exception(e));
-}
-
-void HubImpl::report_line(const std::string& line) {
-  const std::string out = line + "\n";
-  std::fputs(out.c_str(), stderr);
+  // Through the log, whose rate limit keeps a flood of identical failures (one per peer reset) short.
+  detail::report(logging::Level::error, "greenlet '{greenlet}' failed with {error}",
+                 {{"greenlet", f->name()}, {"error", describe_exception(e)}});
 }
 
 // --- services ---------------------------------------------------------------------------------------

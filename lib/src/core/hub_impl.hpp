@@ -86,7 +86,6 @@ class HubImpl {
   // --- greenlets as a set (hub.cpp) ---
   void set_exception_handler(ExceptionHandler h) { handler_ = std::move(h); }
   void report(const Fiber* f, std::exception_ptr e);
-  void report_line(const std::string& line);
   void set_default_stack_size(std::size_t bytes) { default_stack_size_ = bytes; }
   std::size_t default_stack_size() const { return default_stack_size_; }
   std::size_t greenlet_count() const { return all_.size(); }

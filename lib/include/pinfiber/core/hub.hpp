@@ -96,8 +96,9 @@ class Hub {
   void hold();
   void unhold();
 
-  /// Replaces the handler for exceptions escaping greenlets (default: one line on stderr naming the
-  /// greenlet, the exception type and what()). An empty function restores the default.
+  /// Replaces the handler for exceptions escaping greenlets (default: an error record in the hub's log,
+  /// pinfiber/core/logging.hpp, naming the greenlet, the exception type and what(); rate limited, so a
+  /// flood of identical failures stays a few lines). An empty function restores the default.
   void set_exception_handler(ExceptionHandler handler);
 
   /// Stack size for greenlets spawned without one (default 64 KiB, rounded up to whole pages).
@@ -148,7 +149,7 @@ class Hub {
 
 /// The calling thread's hub, created on first use and destroyed at thread exit (greenlets still
 /// alive then are killed with GreenletExit, so their destructors run; those that refuse to die within
-/// a grace period are named on stderr and abandoned, so a thread always ends).
+/// a grace period are named in the log and abandoned, so a thread always ends).
 Hub& hub();
 
 }  // namespace pinfiber

@@ -102,6 +102,10 @@ class RealTimer {
   void start(Duration after);
   void stop();
   bool active() const;
+  /// Whether this timer, while active, keeps the hub from deciding that nothing can ever happen
+  /// (LoopExit). Default true; a systemd watchdog's timer says false, so that a main waiting for
+  /// nothing still gets LoopExit instead of petting the watchdog forever.
+  void keep_alive(bool on);
   void* context() const { return context_; }
 
  private:
@@ -109,6 +113,8 @@ class RealTimer {
   alignas(8) unsigned char storage_[kWatcherStorage];  // the ev_timer
   Callback cb_;
   void* context_;
+  bool keeps_alive_ = true;
+  bool unref_taken_ = false;
 };
 
 }  // namespace pinfiber::detail
