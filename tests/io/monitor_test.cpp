@@ -62,7 +62,7 @@ TEST_F(BlockingMonitorTest, ReportsOnceAndDefaultsToOneLineOnStderr) {
   // Exactly one line names 'busy' (one report per incident, not one per sample); under valgrind a
   // slow start of main may add an incident of its own, hence no exact total.
   EXPECT_GE(incidents, 1u);
-  const std::string line = "pinfiber: greenlet 'busy' blocked the hub for ";
+  const std::string line = "pinfiber: warning: greenlet 'busy' blocked the hub for ";
   const auto at = err.find(line);
   ASSERT_NE(at, std::string::npos) << err;
   EXPECT_EQ(err.find(line, at + 1), std::string::npos) << err;

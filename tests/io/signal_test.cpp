@@ -124,7 +124,7 @@ TEST_F(SignalTest, ShutdownInterruptsMainWithinTheGraceEvenIfAGreenletRefusesToD
   // ...and the greenlet that swallowed its kill is named once the grace is over.
   pinfiber::sleep(5s);
   EXPECT_EQ(testing::internal::GetCapturedStderr(),
-            "pinfiber: shutdown: greenlet 'stubborn' still runs 3000 ms after GreenletExit (it swallowed the "
+            "pinfiber: warning: shutdown: greenlet 'stubborn' still runs 3000 ms after GreenletExit (it swallowed the "
             "kill?): abandoned\n");
   EXPECT_FALSE(stubborn.ready());
   stubborn.kill();

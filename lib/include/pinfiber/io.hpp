@@ -3,6 +3,7 @@
 // subprocesses.
 #include "pinfiber/io/address.hpp"
 #include "pinfiber/io/line_reader.hpp"
+#include "pinfiber/io/listen_fds.hpp"
 #include "pinfiber/io/monitor.hpp"
 #include "pinfiber/io/resolver.hpp"
 #include "pinfiber/io/signal.hpp"

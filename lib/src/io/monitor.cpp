@@ -3,20 +3,27 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <cstdio>
 #include <mutex>
 #include <thread>
 
 #include "pinfiber/core/errors.hpp"
 #include "pinfiber/core/hub.hpp"
+#include "pinfiber/core/logging.hpp"
 
 namespace pinfiber {
 
 namespace {
 
-void report_to_stderr(const BlockingReport& r) {
-  std::fprintf(stderr, "pinfiber: greenlet '%s' blocked the hub for %lld ms\n", r.greenlet.c_str(),
-               static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(r.blocked_for).count()));
+// The default report, written from the monitor's thread: the hub may be the one that is blocked.
+void report_to_log(const logging::HubLog& log, const BlockingReport& r) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(r.blocked_for).count();
+  if (r.ongoing) {
+    log.report(logging::Level::error, "greenlet '{greenlet}' has held the hub for {ms} ms and still does",
+               {{"greenlet", r.greenlet}, {"ms", ms}});
+  } else {
+    log.report(logging::Level::warning, "greenlet '{greenlet}' blocked the hub for {ms} ms",
+               {{"greenlet", r.greenlet}, {"ms", ms}});
+  }
 }
 
 }  // namespace
@@ -25,6 +32,8 @@ struct BlockingMonitor::Impl {
   const HubActivity& activity;
   Duration threshold;
   BlockingReportFn report;
+  logging::HubLog log;
+  Duration ongoing_after = forever;  // under `mutex`
   std::atomic<std::uint64_t> incidents{0};
   std::mutex mutex;
   std::condition_variable wake;
@@ -41,6 +50,7 @@ struct BlockingMonitor::Impl {
     std::uint64_t last_switches = activity.switches.load(std::memory_order_relaxed);
     steady::time_point still_since = steady::now();
     std::string culprit;  // named once the threshold is crossed: the incident in progress
+    bool told_ongoing = false;
     std::unique_lock lock(mutex);
     for (;;) {
       const bool stopping = wake.wait_for(lock, period, [this] { return stop; });
@@ -54,6 +64,11 @@ struct BlockingMonitor::Impl {
         still_since = now;
       } else if (culprit.empty() && now - still_since > threshold) {
         culprit = name_of_running(switches);
+        told_ongoing = false;
+      } else if (!culprit.empty() && !told_ongoing && ongoing_after != forever &&
+                 now - still_since >= std::chrono::duration_cast<steady::duration>(ongoing_after)) {
+        told_ongoing = true;
+        deliver(BlockingReport{culprit, std::chrono::duration_cast<Duration>(now - still_since), true});
       }
       if (stopping) {
         if (!culprit.empty()) finish(culprit, now - still_since);
@@ -75,8 +90,16 @@ struct BlockingMonitor::Impl {
     incidents.fetch_add(1, std::memory_order_relaxed);
     BlockingReport r{std::move(culprit), std::chrono::duration_cast<Duration>(held)};
     culprit.clear();
+    deliver(r);
+  }
+
+  void deliver(const BlockingReport& r) {
     try {
-      (report ? report : report_to_stderr)(r);
+      if (report) {
+        report(r);
+      } else {
+        report_to_log(log, r);
+      }
     } catch (...) {
       // A report function that throws must not end the monitor thread (std::terminate).
     }
@@ -97,6 +120,11 @@ BlockingMonitor::~BlockingMonitor() {
   }
   impl_->wake.notify_one();
   impl_->thread.join();
+}
+
+void BlockingMonitor::report_ongoing_after(TimeSpan after) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->ongoing_after = after.duration();
 }
 
 std::uint64_t BlockingMonitor::incidents() const { return impl_->incidents.load(std::memory_order_relaxed); }

@@ -3,7 +3,6 @@
 #include <signal.h>
 
 #include <chrono>
-#include <cstdio>
 #include <exception>
 #include <string>
 #include <vector>
@@ -13,6 +12,7 @@
 #include "pinfiber/core/errors.hpp"
 #include "pinfiber/core/greenlet.hpp"
 #include "pinfiber/core/hub.hpp"
+#include "pinfiber/core/logging.hpp"
 
 namespace pinfiber {
 
@@ -36,9 +36,10 @@ struct ShutdownState {
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(self->grace).count();
     for (const auto& g : self->victims) {
       if (g.dead()) continue;
-      const std::string line = "pinfiber: shutdown: greenlet '" + g.name() + "' still runs " + std::to_string(ms) +
-                               " ms after GreenletExit (it swallowed the kill?): abandoned\n";
-      std::fputs(line.c_str(), stderr);
+      detail::report(logging::Level::warning,
+                     "shutdown: greenlet '{greenlet}' still runs {ms} ms after GreenletExit (it swallowed the "
+                     "kill?): abandoned",
+                     {{"greenlet", g.name()}, {"ms", ms}});
     }
     self->victims.clear();
   }

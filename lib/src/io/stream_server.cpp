@@ -2,12 +2,13 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
 #include <string>
 #include <utility>
 
 #include "pinfiber/core/errors.hpp"
+#include "pinfiber/core/logging.hpp"
 #include "pinfiber/core/sleep.hpp"
+#include "pinfiber/io/listen_fds.hpp"
 
 namespace pinfiber {
 
@@ -28,9 +29,17 @@ StreamServer::~StreamServer() {
 void StreamServer::start() {
   if (acceptor_) throw Error("start the server on " + address_.to_string() + ": already started");
   if (!listener_) {
-    listener_ = Socket(address_.family(), SOCK_STREAM);
-    if (address_.family() != AF_UNIX) listener_.set_reuse_address();
-    listener_.bind(address_);
+    if (auto passed = take_listen_socket(address_)) {
+      // Socket activation: the supervisor bound the port (perhaps a privileged one) before we ran.
+      listener_ = std::move(*passed);
+      detail::report(logging::Level::info,
+                     "StreamServer for {requested}: listening socket {address} passed by the supervisor",
+                     {{"requested", address_}, {"address", listener_.local_address()}});
+    } else {
+      listener_ = Socket(address_.family(), SOCK_STREAM);
+      if (address_.family() != AF_UNIX) listener_.set_reuse_address();
+      listener_.bind(address_);
+    }
   }
   if (listener_.option(SOL_SOCKET, SO_ACCEPTCONN) == 0) listener_.listen(options_.backlog);
   address_ = listener_.local_address();
@@ -61,8 +70,8 @@ void StreamServer::accept_loop() {
       // frees what the next accept needs, so wait on the hub and retry; spinning would starve them.
       // Other errors get the same treatment: a server should outlive a transient failure.
       if (!reported) {
-        std::fprintf(stderr, "pinfiber: StreamServer %s: %s; retrying with back-off\n", address_.to_string().c_str(),
-                     e.what());
+        detail::report(logging::Level::error, "StreamServer {address}: {error}; retrying with back-off",
+                       {{"address", address_}, {"error", e.what()}});
         reported = true;
       }
       sleep(backoff);

@@ -16,6 +16,9 @@ namespace pinfiber {
 struct BlockingReport {
   std::string greenlet;  // its name ("main" for the thread's own greenlet, "hub" for a callback)
   Duration blocked_for;  // from its last switch to the end of the incident (or the monitor's stop)
+  /// True for the early report of an incident still going (report_ongoing_after); its final report
+  /// follows when it ends, if the process lives that long.
+  bool ongoing = false;
 };
 
 /// Receives incidents, on the monitor's own thread: it must not touch greenlets or the hub (use
@@ -25,8 +28,9 @@ using BlockingReportFn = std::function<void(const BlockingReport&)>;
 /// Watches the calling thread's hub from a separate thread: when the hub has not switched between
 /// greenlets for longer than `threshold` while it was not idle in epoll_wait, the running greenlet
 /// is blocking it. Each incident is reported once, when it ends (so the report carries its full
-/// length) or when the monitor stops; by default as one line on stderr:
-/// `pinfiber: greenlet 'db-writer' blocked the hub for 312 ms`. Opt-in; the hub itself is never
+/// length) or when the monitor stops; by default as a warning in the hub's log (pinfiber/core/logging.hpp,
+/// written from the monitor's thread through a logging::HubLog):
+/// `pinfiber: warning: greenlet 'db-writer' blocked the hub for 312 ms`. Opt-in; the hub itself is never
 /// woken by it (the monitor thread samples Hub::activity() every threshold/4, on the real clock).
 ///
 ///   pinfiber::BlockingMonitor monitor(100ms);           // for the program's life, in main
@@ -42,7 +46,14 @@ class BlockingMonitor {
   BlockingMonitor(const BlockingMonitor&) = delete;
   BlockingMonitor& operator=(const BlockingMonitor&) = delete;
 
-  /// Incidents reported so far. Thread-safe.
+  /// Also reports an incident while it is still going, once it has lasted `after` (once per incident,
+  /// BlockingReport::ongoing set; the default report is an error in the log: "greenlet 'x' has held the
+  /// hub for 5000 ms and still does"). A hub blocked for good ends its process under a watchdog
+  /// (pinfiber/daemon/watchdog.hpp) before the incident could end: this names the culprit first.
+  /// forever (the default) turns it off. Thread-safe; never blocks.
+  void report_ongoing_after(TimeSpan after);
+
+  /// Incidents reported so far (ongoing reports not counted). Thread-safe.
   std::uint64_t incidents() const;
   Duration threshold() const;
 

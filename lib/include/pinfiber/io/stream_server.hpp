@@ -42,7 +42,8 @@ struct StreamServerOptions {
 /// handler queues for a slow peer is the handler's to bound (see examples/chat.cpp); the server bounds
 /// the rest with StreamServerOptions::connection_timeout and send_buffer.
 /// When accept fails for lack of fds (EMFILE, ENFILE, ENOBUFS, ENOMEM) the loop sleeps on the hub,
-/// 10 ms doubling to 1 s, and goes on serving the connections it has instead of spinning or dying.
+/// 10 ms doubling to 1 s, and goes on serving the connections it has instead of spinning or dying
+/// (the first failure of a run of them is logged as an error).
 ///
 ///   pinfiber::StreamServer server(pinfiber::Address::parse("127.0.0.1", 7000),
 ///                                 [](pinfiber::Socket& c, const pinfiber::Address&) { ... });
@@ -63,7 +64,9 @@ class StreamServer {
   StreamServer(const StreamServer&) = delete;
   StreamServer& operator=(const StreamServer&) = delete;
 
-  /// Binds and listens if not done yet, and spawns the accept loop; returns at once. Throws
+  /// Binds and listens if not done yet, and spawns the accept loop; returns at once. Under socket
+  /// activation (pinfiber/io/listen_fds.hpp) a server made with an address takes the passed listening
+  /// socket bound to the same port (or Unix path) instead of binding one itself. Throws
   /// Error if bind/listen fail ("bind to 127.0.0.1:80: Permission denied"), Error if
   /// already started.
   void start();
