@@ -28,10 +28,14 @@ ensure_packages() {
 # libmosquitto-dev and libssl-dev are for the optional MQTT client library (pinfiber::mqtt).
 PINFIBER_BUILD_PACKAGES=(g++ cmake ninja-build pkg-config libev-dev libboost-context-dev libgpiod-dev libc-ares-dev
                          libmosquitto-dev libssl-dev)
+# tomlplusplus and CLI11 (header-only) read the daemon layer's settings (pinfiber::Config).
+PINFIBER_BUILD_PACKAGES+=(libtomlplusplus-dev libcli11-dev)
 # mosquitto, mosquitto-clients and openssl: the MQTT tests' broker, clients and certificates;
 # python3-gevent: the side-by-side tests (tests/gevent).
 PINFIBER_TEST_PACKAGES=(googletest libgtest-dev libgmock-dev valgrind dnsmasq mosquitto mosquitto-clients openssl
                         python3-gevent)
+# The daemon layer's tests: systemd-socket-activate, systemd-analyze, a private systemd-journald.
+PINFIBER_TEST_PACKAGES+=(systemd util-linux)
 PINFIBER_BENCH_PACKAGES=(libbenchmark-dev libboost-fiber-dev python3-gevent)
 
 # Cross-compiling (scripts/cross, scripts/sysroot). The target's libraries, downloaded for the target
@@ -39,13 +43,15 @@ PINFIBER_BENCH_PACKAGES=(libbenchmark-dev libboost-fiber-dev python3-gevent)
 # every package the sysroot needs is named here, headers and runtime libraries alike). libc and
 # libstdc++ come from the cross compiler packages instead.
 PINFIBER_SYSROOT_PACKAGES=(libev-dev libev4 libboost1.74-dev libboost-context1.74-dev libboost-context1.74.0
-                           libgpiod-dev libgpiod2 libc-ares-dev libc-ares2 libgtest-dev libgmock-dev)
+                           libgpiod-dev libgpiod2 libc-ares-dev libc-ares2 libgtest-dev libgmock-dev
+                           libtomlplusplus-dev libcli11-dev:all)
 # The Raspberry Pi OS Trixie sysroot (scripts/sysroot trixie-arm64): Debian 13's arm64 packages,
 # glibc and libstdc++ included, since the binaries are linked against the Pi's own runtime
-# (toolchains/pi-trixie-arm64.cmake). ":all" marks architecture-independent packages.
+# (toolchains/pi-trixie-arm64.cmake). ":all" marks architecture-independent packages (in both lists).
 PINFIBER_TRIXIE_SYSROOT_PACKAGES=(libc6 libc6-dev linux-libc-dev:all libgcc-s1 libstdc++6
                                   libev-dev libev4t64 libboost1.83-dev libboost-context1.83-dev libboost-context1.83.0
-                                  libgpiod-dev libgpiod3 libc-ares-dev libcares2 libgtest-dev libgmock-dev)
+                                  libgpiod-dev libgpiod3 libc-ares-dev libcares2 libgtest-dev libgmock-dev
+                                  libtomlplusplus-dev libcli11-dev:all)
 # Host tools for cross-compiling to Debian architecture $1 (armel, armhf, arm64).
 pinfiber_cross_host_packages() {
   local triplet

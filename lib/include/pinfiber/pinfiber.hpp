@@ -16,3 +16,6 @@
 #if __has_include("pinfiber/devices.hpp")
 #include "pinfiber/devices.hpp"
 #endif
+#if __has_include("pinfiber/daemon.hpp")
+#include "pinfiber/daemon.hpp"
+#endif
