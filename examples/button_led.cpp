@@ -2,6 +2,10 @@
 // falling edge turns it off; one line has both handlers (which RPi.GPIO refuses). In the same hub:
 // a TCP status port (connect and read the press count and LED state) and a heartbeat timer.
 //
+// It is a daemon (pinfiber::run_daemon): settings from /etc/pinfiber/button_led.toml and the command
+// line, READY=1 and STATUS= for systemd (Type=notify), the watchdog when the unit sets WatchdogSec=,
+// logs to the journal under systemd, SIGTERM/SIGINT stop it cleanly (packaging/ has its unit).
+//
 // On a Raspberry Pi it uses the real chip and runs until SIGINT/SIGTERM. With --mock (scripts/demo
 // passes it on a PC, which has no /dev/gpiochip*) it runs on a simulated Pi Zero W, says so loudly,
 // and a scripted finger presses the (bouncing) button three times, reads the status port, and the
@@ -11,14 +15,11 @@
 // With --mqtt host[:port] it also publishes the presses and the LED's state and obeys commands on
 // MQTT (button_led_mqtt.hpp says which topics), in builds that have pinfiber::mqtt.
 //
-//   button_led [--mock] [--forever] [--port N] [--mqtt host[:port]]   (status port: N, default 0 = any free one, on
-//   stderr)
-
-#include <signal.h>
+//   button_led [--mock] [--forever] [--port N] [--mqtt host[:port]] [--config FILE] [--log-level L]
+//   (--help: every setting; status port: N, default 0 = any free one, in the log)
 
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
+#include <optional>
 #include <string>
 
 #include "pinfiber/pinfiber.hpp"
@@ -61,29 +62,26 @@ std::string ask_status(std::uint16_t port) {
   return reply;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  example::take_paused_clock_flag(argc, argv);
+// The demo's settings: defaults here, then /etc/pinfiber/button_led.toml, then the command line.
+struct Settings {
+  bool mock = false;
   bool forever = false;
   std::uint16_t port = 0;
-  std::string mqtt_broker;
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--forever") == 0) {
-      forever = true;
-    } else if (std::strcmp(argv[i], "--mock") == 0) {
-      gpio::use_backend("mock");
-      std::fputs("button_led: SIMULATED GPIO (the mock Raspberry Pi Zero W): no real pin is driven\n", stderr);
-    } else if (std::strcmp(argv[i], "--port") == 0 && i + 1 < argc) {
-      port = static_cast<std::uint16_t>(std::atoi(argv[++i]));
-    } else if (std::strcmp(argv[i], "--mqtt") == 0 && i + 1 < argc) {
-      mqtt_broker = argv[++i];
-    } else {
-      std::fprintf(stderr, "usage: %s [--mock] [--forever] [--port N] [--mqtt host[:port]]\n", argv[0]);
-      return 2;
-    }
-  }
+  std::string mqtt;  // broker host[:port]; empty: no MQTT
+};
 
+void declare(pinfiber::Config& config, Settings& s) {
+  config.add("mock", s.mock, "use the simulated Raspberry Pi Zero W (no real pin is driven)");
+  config.add("forever", s.forever, "with --mock: keep the scripted finger pressing until a signal");
+  config.add("port", s.port, "TCP port of the status service on 127.0.0.1 (0: any free one)");
+  config.add("mqtt", s.mqtt, "MQTT broker host[:port]: publish presses and the LED's state, obey commands");
+}
+
+void run(const Settings& settings) {
+  if (settings.mock) {
+    gpio::use_backend("mock");
+    pinfiber::logging::warning("SIMULATED GPIO (the mock Raspberry Pi Zero W): no real pin is driven");
+  }
   gpio::Backend& backend = gpio::default_backend();  // or PINFIBER_GPIO=mock|gpiod
   auto* mock = dynamic_cast<gpio::MockBackend*>(&backend);
   gpio::Chip chip = gpio::Chip::default_chip();
@@ -93,26 +91,24 @@ int main(int argc, char** argv) {
   std::uint64_t presses = 0;
   gpio::Led led(chip, kLed);
 #if PINFIBER_HAVE_MQTT
+  // A broker that cannot be reached ends the daemon (logged; exit status 1, which systemd restarts).
   std::optional<button_led_mqtt::Bridge> mqtt;
-  if (!mqtt_broker.empty()) try {
-      mqtt.emplace(
-          mqtt_broker, "button_led",
-          [&](bool on) {
-            on ? led.on() : led.off();
-            say(std::string("LED ") + (on ? "on" : "off") + " (MQTT command)");
-            mqtt->led_changed(on);
-          },
-          [&] { return led.is_lit(); });
-    } catch (const pinfiber::Error& e) {
-      std::fprintf(stderr, "button_led: %s\n", e.what());
-      return 1;
-    }
+  if (!settings.mqtt.empty()) {
+    mqtt.emplace(
+        settings.mqtt, "button_led",
+        [&](bool on) {
+          on ? led.on() : led.off();
+          say(std::string("LED ") + (on ? "on" : "off") + " (MQTT command)");
+          mqtt->led_changed(on);
+        },
+        [&] { return led.is_lit(); });
+  }
 #else
-  if (!mqtt_broker.empty()) {
-    std::fputs("button_led: this build has no MQTT (libmosquitto was not found when pinfiber was built)\n", stderr);
-    return 2;
+  if (!settings.mqtt.empty()) {
+    throw pinfiber::Error("this build has no MQTT (libmosquitto was not found when pinfiber was built)");
   }
 #endif
+  auto status_line = [&] { return std::to_string(presses) + " presses, LED " + (led.is_lit() ? "on" : "off"); };
   // Wired to 3V3, so pulled down: pressed = high = rising edge. 20 ms of debounce.
   auto button = chip.request_input(
       kButton, {.edge = gpio::Edge::both, .bias = gpio::Bias::pull_down, .debounce = 20ms, .consumer = "button_led"});
@@ -126,6 +122,7 @@ int main(int argc, char** argv) {
       mqtt->led_changed(true);
     }
 #endif
+    pinfiber::notify_status(status_line());
   });
   button.on_falling([&](const gpio::EdgeEvent&) {
     led.off();
@@ -133,29 +130,26 @@ int main(int argc, char** argv) {
 #if PINFIBER_HAVE_MQTT
     if (mqtt) mqtt->led_changed(false);
 #endif
+    pinfiber::notify_status(status_line());
   });
 
   pinfiber::StreamServer status(
-      pinfiber::Address::parse("127.0.0.1", port), [&](pinfiber::Socket& c, const pinfiber::Address&) {
+      pinfiber::Address::parse("127.0.0.1", settings.port), [&](pinfiber::Socket& c, const pinfiber::Address&) {
         c.send_all("presses=" + std::to_string(presses) + " led=" + (led.is_lit() ? "on" : "off") + "\n");
       });
   status.start();
-  std::fprintf(stderr, "button_led: status on tcp %s\n", status.address().to_string().c_str());
+  pinfiber::logging::info("status on tcp {address}", {{"address", status.address()}});
 
-  auto heartbeat = pinfiber::spawn([&] {
-    for (int n = 1;; ++n) {
-      pinfiber::sleep(1s);
-      say("heartbeat " + std::to_string(n) + ": " + std::to_string(presses) + " presses, LED " +
-          (led.is_lit() ? "on" : "off"));
-    }
-  });
+  // On the grid: heartbeat n at start + n s, however long a tick takes.
+  auto heartbeat = pinfiber::every(
+      1s, [&](const pinfiber::Tick& t) { say("heartbeat " + std::to_string(t.number) + ": " + status_line()); },
+      {.name = "heartbeat"});
 
-  pinfiber::SignalHandler on_int(SIGINT, pinfiber::shutdown);
-  pinfiber::SignalHandler on_term(SIGTERM, pinfiber::shutdown);
+  pinfiber::notify_ready("status on tcp " + status.address().to_string() + "; " + status_line());
   try {
     if (mock) {
       gpio::MockPin& pin = mock->chip(0).pin(kButton);
-      for (unsigned n = 1; forever || n <= 3; ++n) {
+      for (unsigned n = 1; settings.forever || n <= 3; ++n) {
         pinfiber::sleep(1500ms);
         press_once(pin, n);
       }
@@ -175,5 +169,15 @@ int main(int argc, char** argv) {
   button.release();
   led.off();
   say("LED off, pins released, bye");
-  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  example::take_paused_clock_flag(argc, argv);
+  Settings settings;
+  pinfiber::Config config("button_led", "pinfiber's main demo: an LED lit while a button is pressed (story 10)");
+  config.set_default_file("/etc/pinfiber/button_led.toml");
+  declare(config, settings);
+  return pinfiber::run_daemon(config, argc, argv, [&] { run(settings); });
 }

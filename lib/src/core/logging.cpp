@@ -275,8 +275,12 @@ class LogService {
     std::lock_guard lock(mutex_);
     identifier_ = std::move(id);
   }
+  // A new limit starts afresh: what the old one held back is said first.
   void set_rate_limit(logging::RateLimit l) {
     std::lock_guard lock(mutex_);
+    summarize(TimePoint::max());
+    windows_.clear();
+    suppressed_total_ = 0;
     limit_ = l;
   }
   std::uint64_t suppressed() {

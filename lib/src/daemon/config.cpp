@@ -116,6 +116,7 @@ struct Config::Impl {
     std::function<void(const std::string&)> set_text;
     std::function<void(Duration)> set_duration;
     std::string from_command_line;  // what CLI11 stored
+    bool flag = false;              // what CLI11 stored for a bool's --key / --no-key
     CLI::Option* option = nullptr;
   };
 
@@ -308,7 +309,7 @@ std::unique_ptr<CLI::App> make_app(Config::Impl& impl, std::string& file) {
     const std::string name = dashed(s.key);
     const std::string help = s.help + " [" + s.default_text + "]";
     if (s.kind == Kind::boolean) {
-      s.option = app->add_flag(name + "{true},--no-" + name.substr(2) + "{false}", s.from_command_line, help);
+      s.option = app->add_flag(name + ",!--no-" + name.substr(2), s.flag, help);
     } else {
       s.option = app->add_option(name, s.from_command_line, help);
       s.option->type_name(s.kind == Kind::integer    ? "INT"
@@ -358,7 +359,12 @@ bool Config::load(int argc, const char* const* argv) {
     impl_->file = file;
   }
   for (auto& s : impl_->settings) {
-    if (s.option && s.option->count() > 0) impl_->apply_text(s, s.from_command_line);
+    if (!s.option || s.option->count() == 0) continue;
+    if (s.kind == Kind::boolean) {
+      s.set_bool(s.flag);
+    } else {
+      impl_->apply_text(s, s.from_command_line);
+    }
   }
   return true;
 }

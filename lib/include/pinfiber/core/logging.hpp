@@ -170,8 +170,9 @@ void set_sink(std::shared_ptr<Sink> sink);
 std::shared_ptr<Sink> sink();
 /// The program's name in records (stderr prefix, SYSLOG_IDENTIFIER); default: the name it was run by.
 void set_identifier(std::string identifier);
+/// Sets the rate limit (default: RateLimit{}); what the previous one held back is summed up first.
 void set_rate_limit(RateLimit limit);
-/// Records the rate limit dropped so far on this hub.
+/// Records the rate limit dropped since it was last set.
 std::uint64_t suppressed();
 
 /// A hub's log, for another thread to write to (a BlockingMonitor's thread, a ThreadPool job): taken
