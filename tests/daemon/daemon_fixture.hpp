@@ -97,6 +97,22 @@ inline std::vector<std::string> environment_with(const std::vector<std::string>&
   return env;
 }
 
+/// Kills the greenlets it holds when the scope ends: readers of a Subprocess's pipes, declared after
+/// it, so that they end before it does even when an assertion leaves the test early (a reader still
+/// parked on a pipe of a destroyed Subprocess would wake to an fd object that is gone).
+class KillOnExit {
+ public:
+  explicit KillOnExit(std::vector<pinfiber::GreenletBase> greenlets) : greenlets_(std::move(greenlets)) {}
+  ~KillOnExit() {
+    for (auto& g : greenlets_) g.kill();
+  }
+  KillOnExit(const KillOnExit&) = delete;
+  KillOnExit& operator=(const KillOnExit&) = delete;
+
+ private:
+  std::vector<pinfiber::GreenletBase> greenlets_;
+};
+
 }  // namespace pinfiber_test
 
 class DaemonTest : public pinfiber::testing::HubTest {};

@@ -176,6 +176,7 @@ TEST_F(RealDaemonTest, TheRealJournaldStoresTheDemosFields) {
   pinfiber::Subprocess sh({"unshare", "-m", "--propagation", "private", "sh", "-c", script},
                           {.env = pinfiber_test::environment_with({"DEMO=" + demo}), .in = pinfiber::Stdio::null});
   auto err = pinfiber::spawn([&] { return sh.read_all_err(60s); });
+  pinfiber_test::KillOnExit reap({err});
   const std::string out = sh.read_all_out(60s);
   const auto status = sh.wait(60s);
   ASSERT_TRUE(status);

@@ -22,6 +22,7 @@ TEST_F(RealDaemonTest, TheDemoNotifiesReadyStatusPetsAndStoppingInOrder) {
        .in = pinfiber::Stdio::null});
   auto err = pinfiber::spawn([&] { return daemon.read_all_err(120s); });
   auto out = pinfiber::spawn([&] { return daemon.read_all_out(120s); });
+  pinfiber_test::KillOnExit reap({err, out});
   std::vector<std::string> got;
   auto next = [&] {
     got.push_back(manager.next(30s));
@@ -73,6 +74,7 @@ TEST_F(RealDaemonTest, SettingsComeFromTheFileThenTheCommandLineAndBadOnesExit2)
     pinfiber::Subprocess good(pinfiber_test::command(demo, {"--paused-clock", "--config", file, "--port", "0"}),
                               {.in = pinfiber::Stdio::null});
     auto err = pinfiber::spawn([&] { return good.read_all_err(60s); });
+    pinfiber_test::KillOnExit reap({err});
     const std::string out = good.read_all_out(60s);
     EXPECT_TRUE(good.wait(60s)->success()) << err.get();
     EXPECT_NE(out.find("status port says: presses=3 led=off"), std::string::npos) << out;

@@ -54,6 +54,7 @@ TEST_F(RealDaemonTest, TheDemoTakesTheListeningSocketItIsPassed) {
   listener.close();  // only the daemon holds the socket now
   auto err = pinfiber::spawn([&] { return daemon.read_all_err(60s); });
   auto out = pinfiber::spawn([&] { return daemon.read_all_out(60s); });
+  pinfiber_test::KillOnExit reap({err, out});
   EXPECT_EQ(status_from(client), "presses=0 led=off\n");
   const auto status = daemon.wait(60s);
   ASSERT_TRUE(status);
@@ -83,6 +84,7 @@ TEST_F(RealDaemonTest, SystemdSocketActivateStartsTheDemoOnTheFirstConnection) {
   }
   pinfiber::Subprocess activator(argv, {.in = pinfiber::Stdio::null});
   auto err = pinfiber::spawn([&] { return activator.read_all_err(60s); });
+  pinfiber_test::KillOnExit reap({err});
   // It listens before it starts anything: retry the connection until it does.
   pinfiber::Socket client;
   for (int attempt = 0; attempt < 300 && !client; ++attempt) {
