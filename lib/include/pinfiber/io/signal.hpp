@@ -41,8 +41,9 @@ inline constexpr Duration shutdown_grace = std::chrono::seconds(5);
 /// and the main greenlet last - so each unwinds at its blocking point (destructors run, sockets close,
 /// queue getters and sleepers leave) before main's blocking call throws GreenletExit: catch it there
 /// and return. Greenlets that swallowed GreenletExit and are still alive `shutdown_grace` later are
-/// named in the log (a warning each, pinfiber/core/logging.hpp); when main returns, the hub kills them again at thread exit, waits
-/// a bounded time (5 s), names those left and abandons them: the process always ends.
+/// named in the log (a warning each, pinfiber/core/logging.hpp); when main returns, the hub kills
+/// them again at thread exit, waits a bounded time (5 s), names those left and abandons them: the
+/// process always ends.
 /// A second call while one is in flight does nothing. Never blocks; callable from any greenlet (a
 /// SignalHandler's included) or from main, which then gets GreenletExit at its next blocking call.
 void shutdown();
