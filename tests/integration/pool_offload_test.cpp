@@ -59,6 +59,6 @@ TEST_F(PoolOffloadTest, WritesOnTheHubAreReportedByTheMonitor) {
             "rows written: 20 of 20\n"
             "open fds stayed within the pool's bound: yes\n"
             "hub blocked: yes (see stderr)\n");
-  EXPECT_NE(r.err.find("pinfiber: greenlet 'report-"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("pinfiber: warning: greenlet 'report-"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("' blocked the hub for "), std::string::npos) << r.err;
 }
