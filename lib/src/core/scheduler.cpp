@@ -457,7 +457,9 @@ void HubImpl::poll(bool may_block) {
   if (paused_ && inhibitors_ == 0) {
     driver_.poll(false, Driver::RealTime::max());
     fire_due_timers();
-    if (ready_head_) return;
+    // A callback of that poll may have started real work (a foreign library that sent bytes to a
+    // socket of this hub, which the poll had already looked at): then the jump waits for it too.
+    if (ready_head_ || inhibitors_ > 0) return;
     // Bytes a test fed into an fd may still be on their way through the kernel: ask for them first.
     if (driver_.check_before_clock_jump() && ready_head_) return;
     if (!timers_.empty()) {
