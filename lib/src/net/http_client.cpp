@@ -142,7 +142,8 @@ UrlParts parse_url(const std::string& action, const std::string& url) {
 
 // "host:port:addr,addr" for CURLOPT_RESOLVE, with the addresses pinfiber's resolver found; null for
 // a numeric host, which libcurl takes as it is without any lookup.
-curl_slist* resolve_entry(const std::string& action, const UrlParts& parts, TimePoint deadline, Duration timeout) {
+curl_slist* resolve_entry(const std::string& action, const UrlParts& parts, TimePoint deadline, Duration timeout,
+                          Resolver& names) {
   if (parts.host.front() == '[') return nullptr;  // an IPv6 literal
   try {
     (void)Address::parse(parts.host, parts.port);
@@ -152,7 +153,7 @@ curl_slist* resolve_entry(const std::string& action, const UrlParts& parts, Time
   std::vector<Address> found;
   try {
     const Duration left = deadline == TimePoint::max() ? forever : std::max(Duration::zero(), deadline - Clock::now());
-    found = resolver().resolve(parts.host, parts.port, AF_UNSPEC, left);
+    found = names.resolve(parts.host, parts.port, AF_UNSPEC, left);
   } catch (const TimeoutError&) {
     throw TimeoutError(action, seconds_text(timeout) + " (resolving '" + parts.host + "')");
   } catch (const ResolveError& e) {
@@ -221,19 +222,19 @@ curl_slist* resolve_entry(const std::string& action, const UrlParts& parts, Time
 
 // Where a timed-out request had got to, for the message.
 std::string progress_of(Transfer& t) {
-  curl_off_t connected = 0;
-  curl_easy_getinfo(t.easy, CURLINFO_CONNECT_TIME_T, &connected);
   if (t.headers_done) return "the body was still coming";
   if (t.status != 0) return "the headers were still coming";
-  if (connected > 0) return "connected, no response yet";
-  return "not connected yet";
+  if (t.awaiting_response) return "request sent, no response yet";
+  if (t.has_socket) return "connecting or sending the request";
+  return "no connection yet";
 }
 
 std::unique_ptr<Transfer> start(const Hop& hop, const ClientOptions& options, const std::string& action,
                                 TimePoint deadline, Duration timeout, bool streaming) {
   const UrlParts parts = parse_url(action, hop.url);
   auto t = std::make_unique<Transfer>();
-  t->resolve_list = resolve_entry(action, parts, deadline, timeout);
+  t->resolve_list =
+      resolve_entry(action, parts, deadline, timeout, options.resolver ? *options.resolver : pinfiber::resolver());
   t->streaming = streaming;
   t->wake_on_data = streaming;
   t->limit = streaming ? std::max<std::size_t>(1, options.stream_buffer) : options.max_body;

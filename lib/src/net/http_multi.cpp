@@ -43,6 +43,7 @@ void Transfer::wake() {
 Multi::Multi() { global_init(); }
 
 Multi::~Multi() {
+  if (settling_) hub().allow_auto_advance();
   if (multi_) curl_multi_cleanup(multi_);  // closes cached connections (their watches go first)
   watches_.clear();
   timer_.stop();
@@ -92,8 +93,14 @@ void Multi::close_idle() {
   timer_.stop();
 }
 
-int Multi::on_socket(CURL*, curl_socket_t s, int what, void* userp, void*) {
+int Multi::on_socket(CURL* easy, curl_socket_t s, int what, void* userp, void*) {
   auto* m = static_cast<Multi*>(userp);
+  Transfer* t = nullptr;
+  if (easy && curl_easy_getinfo(easy, CURLINFO_PRIVATE, reinterpret_cast<char**>(&t)) == CURLE_OK && t &&
+      what != CURL_POLL_REMOVE) {
+    t->has_socket = true;
+    t->awaiting_response = what == CURL_POLL_IN;
+  }
   auto it = m->watches_.find(s);
   if (what == CURL_POLL_REMOVE) {
     if (it != m->watches_.end()) m->watches_.erase(it);  // may be the watch whose callback runs: fine
@@ -129,6 +136,7 @@ void Multi::on_io(pinfiber::detail::FdWatch& w, int events) {
   int running = 0;
   curl_multi_socket_action(m->multi_, w.fd(), mask, &running);  // `w` may be gone after this
   m->collect_done();
+  m->settle();
 }
 
 void Multi::on_timer(pinfiber::detail::RealTimer& t) {
@@ -137,6 +145,25 @@ void Multi::on_timer(pinfiber::detail::RealTimer& t) {
   int running = 0;
   curl_multi_socket_action(m->multi_, CURL_SOCKET_TIMEOUT, 0, &running);
   m->collect_done();
+  m->settle();
+}
+
+// libcurl just did I/O from inside the hub's poll: it may have sent a request to a server greenlet
+// of this very hub, whose socket became readable after the poll looked at it. On a paused test
+// clock the hub would now see nothing ready and jump to the next deadline - the server's keep-alive
+// timeout, say - before the bytes are noticed. So the jump is held off until the next turn of the
+// loop, which polls again. With a running clock this costs nothing: it does nothing.
+void Multi::settle() {
+  Hub& h = hub();
+  if (settling_ || !h.clock_paused()) return;
+  settling_ = true;
+  h.inhibit_auto_advance();
+  h.post([] {
+    if (auto* m = hub().find_service<Multi>()) {
+      m->settling_ = false;
+      hub().allow_auto_advance();
+    }
+  });
 }
 
 void Multi::collect_done() {

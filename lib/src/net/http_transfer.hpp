@@ -35,6 +35,8 @@ struct Transfer {
   bool paused = false;        // libcurl was told to hold the body (the stream buffer is full)
   bool too_large = false;     // the body passed `limit` (not streaming)
   bool wake_on_data = false;  // wake the waiter for headers and body bytes, not just at the end
+  bool has_socket = false;         // libcurl asked to watch a socket for it (for timeout messages)
+  bool awaiting_response = false;  // ... for reading only: the request went out
   CURLcode result = CURLE_OK;
   int status = 0;
   Headers headers;
@@ -77,11 +79,13 @@ class Multi {
   static void on_io(pinfiber::detail::FdWatch& w, int events);
   static void on_timer(pinfiber::detail::RealTimer& t);
   void collect_done();
+  void settle();
 
   CURLM* multi_ = nullptr;
   std::map<curl_socket_t, std::unique_ptr<pinfiber::detail::FdWatch>> watches_;
   pinfiber::detail::RealTimer timer_{&Multi::on_timer, this};
-  int running_ = 0;  // transfers in the multi handle
+  int running_ = 0;        // transfers in the multi handle
+  bool settling_ = false;  // a paused clock's jump is held off until the loop polls again
 };
 
 }  // namespace pinfiber::http::detail

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "pinfiber/core/clock.hpp"
+#include "pinfiber/io/resolver.hpp"
 #include "pinfiber/net/http_body_stream.hpp"
 #include "pinfiber/net/http_errors.hpp"
 #include "pinfiber/net/http_headers.hpp"
@@ -41,6 +42,8 @@ struct ClientOptions {
   std::size_t stream_buffer = 64 * 1024;
   /// Sent as User-Agent unless the request has one.
   std::string user_agent = "pinfiber";
+  /// Resolves host names (it must outlive the client); null: the hub's default, pinfiber::resolver().
+  Resolver* resolver = nullptr;
 };
 
 /// Per request.
