@@ -11,13 +11,14 @@
 namespace pinfiber::http {
 
 ResponseWriter::ResponseWriter(Socket& socket, int version, bool keep_alive, bool head, Duration send_timeout,
-                               const std::string* date)
+                               const std::string* date, const bool* stopping)
     : socket_(socket),
       version_(version),
       keep_alive_(keep_alive),
       head_only_(head),
       send_timeout_(send_timeout),
-      date_(date) {}
+      date_(date),
+      stopping_(stopping) {}
 
 std::string ResponseWriter::head(std::string_view content_type, long long length) {
   std::string h;
@@ -51,6 +52,7 @@ std::string ResponseWriter::head(std::string_view content_type, long long length
   } else if (chunked_) {
     h += "Transfer-Encoding: chunked\r\n";
   }
+  if (stopping_ && *stopping_) keep_alive_ = false;
   // HTTP/1.1 keeps connections alive unless told; HTTP/1.0 closes them unless told.
   if (!keep_alive_ && version_ == 11) h += "Connection: close\r\n";
   if (keep_alive_ && version_ == 10) h += "Connection: keep-alive\r\n";

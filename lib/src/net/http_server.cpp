@@ -318,7 +318,7 @@ struct Server::State {
         return;  // reset by the client
       }
       ResponseWriter res(s, req.version, parser.keep_alive() && !stopping, req.method == "HEAD", options.send_timeout,
-                         &now_date());
+                         &now_date(), &stopping);
       dispatch(req, res);
       ++served;
       if (!res.keep_alive() || res.broken()) return;

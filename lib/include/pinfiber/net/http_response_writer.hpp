@@ -62,9 +62,9 @@ class ResponseWriter {
   /// Bytes of body sent so far.
   std::size_t body_bytes() const { return body_bytes_; }
 
-  /// The server makes one per request.
+  /// The server makes one per request; `stopping` turns keep-alive off once the server stops.
   ResponseWriter(Socket& socket, int version, bool keep_alive, bool head, Duration send_timeout,
-                 const std::string* date);
+                 const std::string* date, const bool* stopping = nullptr);
   bool keep_alive() const { return keep_alive_; }
   bool broken() const { return broken_; }
 
@@ -78,6 +78,7 @@ class ResponseWriter {
   bool head_only_;
   Duration send_timeout_;
   const std::string* date_;
+  const bool* stopping_;
   int status_ = 200;
   Headers headers_;
   bool started_ = false;
