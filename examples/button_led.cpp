@@ -13,10 +13,12 @@
 // pins are released.
 //
 // With --mqtt host[:port] it also publishes the presses and the LED's state and obeys commands on
-// MQTT (button_led_mqtt.hpp says which topics), in builds that have pinfiber::mqtt.
+// MQTT (button_led_mqtt.hpp says which topics), in builds that have pinfiber::mqtt. With --http PORT
+// it serves a status page on that port (0: any free one, said on stderr): the LED and the button live,
+// a button that toggles the LED, and /metrics (button_led_http.hpp), in builds that have pinfiber::http.
 //
-//   button_led [--mock] [--forever] [--port N] [--mqtt host[:port]] [--config FILE] [--log-level L]
-//   (--help: every setting; status port: N, default 0 = any free one, in the log)
+//   button_led [--mock] [--forever] [--port N] [--mqtt host[:port]] [--http PORT] [--config FILE]
+//   [--log-level L]   (--help: every setting; status port: N, default 0 = any free one, in the log)
 
 #include <cstdio>
 #include <optional>
@@ -27,6 +29,9 @@
 #include "paused_clock.hpp"
 #if PINFIBER_HAVE_MQTT
 #include "button_led_mqtt.hpp"
+#endif
+#if PINFIBER_HAVE_HTTP
+#include "button_led_http.hpp"
 #endif
 
 using namespace std::chrono_literals;
@@ -68,6 +73,7 @@ struct Settings {
   bool forever = false;
   std::uint16_t port = 0;
   std::string mqtt;  // broker host[:port]; empty: no MQTT
+  int http = -1;     // status page port; -1: none, 0: any free one
 };
 
 void declare(pinfiber::Config& config, Settings& s) {
@@ -75,6 +81,7 @@ void declare(pinfiber::Config& config, Settings& s) {
   config.add("forever", s.forever, "with --mock: keep the scripted finger pressing until a signal");
   config.add("port", s.port, "TCP port of the status service on 127.0.0.1 (0: any free one)");
   config.add("mqtt", s.mqtt, "MQTT broker host[:port]: publish presses and the LED's state, obey commands");
+  config.add("http", s.http, "serve a status page on this port (0: any free one; -1: none)");
 }
 
 void run(const Settings& settings) {
@@ -90,6 +97,10 @@ void run(const Settings& settings) {
 
   std::uint64_t presses = 0;
   gpio::Led led(chip, kLed);
+  bool held = false;  // the button, as its edges say
+#if PINFIBER_HAVE_HTTP
+  std::optional<button_led_http::StatusPage> web;
+#endif
 #if PINFIBER_HAVE_MQTT
   // A broker that cannot be reached ends the daemon (logged; exit status 1, which systemd restarts).
   std::optional<button_led_mqtt::Bridge> mqtt;
@@ -100,6 +111,9 @@ void run(const Settings& settings) {
           on ? led.on() : led.off();
           say(std::string("LED ") + (on ? "on" : "off") + " (MQTT command)");
           mqtt->led_changed(on);
+#if PINFIBER_HAVE_HTTP
+          if (web) web->changed();
+#endif
         },
         [&] { return led.is_lit(); });
   }
@@ -109,13 +123,40 @@ void run(const Settings& settings) {
   }
 #endif
   auto status_line = [&] { return std::to_string(presses) + " presses, LED " + (led.is_lit() ? "on" : "off"); };
+#if PINFIBER_HAVE_HTTP
+  // A port that cannot be bound ends the daemon (logged; exit status 1).
+  if (settings.http >= 0) {
+    if (settings.http > 65535)
+      throw pinfiber::Error("serve the status page on port " + std::to_string(settings.http) + ": not a port");
+    web.emplace(pinfiber::Address::parse("0.0.0.0", static_cast<std::uint16_t>(settings.http)),
+                button_led_http::Board{.lit = [&] { return led.is_lit(); },
+                                       .pressed = [&] { return held; },
+                                       .presses = [&] { return presses; },
+                                       .set_led =
+                                           [&](bool on) {
+                                             on ? led.on() : led.off();
+                                             say(std::string("LED ") + (on ? "on" : "off") + " (web page)");
+                                             web->changed();
+#if PINFIBER_HAVE_MQTT
+                                             if (mqtt) mqtt->led_changed(on);
+#endif
+                                           }});
+    pinfiber::logging::info("status page on http://127.0.0.1:{port}/", {{"port", web->address().port()}});
+  }
+#else
+  if (settings.http >= 0) throw pinfiber::Error("this build has no HTTP server (pinfiber::http was not built)");
+#endif
   // Wired to 3V3, so pulled down: pressed = high = rising edge. 20 ms of debounce.
   auto button = chip.request_input(
       kButton, {.edge = gpio::Edge::both, .bias = gpio::Bias::pull_down, .debounce = 20ms, .consumer = "button_led"});
   button.on_rising([&](const gpio::EdgeEvent&) {
     ++presses;
+    held = true;
     led.on();
     say("LED on (press " + std::to_string(presses) + ")");
+#if PINFIBER_HAVE_HTTP
+    if (web) web->changed();
+#endif
 #if PINFIBER_HAVE_MQTT
     if (mqtt) {
       mqtt->pressed(static_cast<unsigned>(presses));
@@ -125,8 +166,12 @@ void run(const Settings& settings) {
     pinfiber::notify_status(status_line());
   });
   button.on_falling([&](const gpio::EdgeEvent&) {
+    held = false;
     led.off();
     say("LED off");
+#if PINFIBER_HAVE_HTTP
+    if (web) web->changed();
+#endif
 #if PINFIBER_HAVE_MQTT
     if (mqtt) mqtt->led_changed(false);
 #endif
@@ -164,6 +209,9 @@ void run(const Settings& settings) {
   heartbeat.kill();
 #if PINFIBER_HAVE_MQTT
   mqtt.reset();  // "offline", then a clean DISCONNECT
+#endif
+#if PINFIBER_HAVE_HTTP
+  web.reset();  // open pages see their event stream end
 #endif
   status.stop(1s);
   button.release();

@@ -85,6 +85,11 @@ void Metrics::gauge_fn(const std::string& name, const std::string& help, std::fu
   series(name, help, "gauge", labels).read = std::move(read);
 }
 
+void Metrics::counter_fn(const std::string& name, const std::string& help, std::function<double()> read,
+                         const Labels& labels) {
+  series(name, help, "counter", labels).read = std::move(read);
+}
+
 std::string Metrics::render() const {
   std::string out;
   for (const Family& f : families_) {

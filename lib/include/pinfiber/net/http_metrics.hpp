@@ -57,6 +57,10 @@ class Metrics {
   void gauge_fn(const std::string& name, const std::string& help, std::function<double()> read,
                 const Labels& labels = {});
 
+  /// A counter whose value `read` gives at each scrape (a count the program keeps anyway).
+  void counter_fn(const std::string& name, const std::string& help, std::function<double()> read,
+                  const Labels& labels = {});
+
   /// Everything in Prometheus's text format, families in the order they were made.
   std::string render() const;
   /// A route handler serving render() ("text/plain; version=0.0.4").
