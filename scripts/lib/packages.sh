@@ -37,6 +37,12 @@ PINFIBER_TEST_PACKAGES=(googletest libgtest-dev libgmock-dev valgrind dnsmasq mo
 # The daemon layer's tests: systemd-socket-activate, systemd-analyze, a private systemd-journald.
 PINFIBER_TEST_PACKAGES+=(systemd util-linux)
 PINFIBER_BENCH_PACKAGES=(libbenchmark-dev libboost-fiber-dev python3-gevent)
+# HTTP (pinfiber::http, pinfiber::http_client): nlohmann-json and libcurl to build; real clients and
+# servers for its tests (curl, wrk, python3 with python3-websocket to drive chromium, openssl
+# s_server); a plain libmicrohttpd server and wrk as the benchmark's peers.
+PINFIBER_BUILD_PACKAGES+=(nlohmann-json3-dev libcurl4-openssl-dev)
+PINFIBER_TEST_PACKAGES+=(curl wrk python3 python3-websocket chromium)
+PINFIBER_BENCH_PACKAGES+=(libmicrohttpd-dev wrk)
 
 # Cross-compiling (scripts/cross, scripts/sysroot). The target's libraries, downloaded for the target
 # architecture and unpacked into its sysroot (apt-get download + dpkg -x, so no dependency resolution:
