@@ -58,6 +58,10 @@ PINFIBER_TRIXIE_SYSROOT_PACKAGES=(libc6 libc6-dev linux-libc-dev:all libgcc-s1 l
                                   libev-dev libev4t64 libboost1.83-dev libboost-context1.83-dev libboost-context1.83.0
                                   libgpiod-dev libgpiod3 libc-ares-dev libcares2 libgtest-dev libgmock-dev
                                   libtomlplusplus-dev libcli11-dev:all)
+# pinfiber::http on the Pi: header-only nlohmann-json (Beast comes with libboost1.74-dev). No libcurl:
+# Debian's libcurl.a needs GSS-API (libkrb5-dev ships no static library) and, for LDAP and RTMP,
+# GnuTLS with p11-kit (no static library either), so a static Zero W binary cannot have the client.
+PINFIBER_SYSROOT_PACKAGES+=(nlohmann-json3-dev:all)
 # Host tools for cross-compiling to Debian architecture $1 (armel, armhf, arm64).
 pinfiber_cross_host_packages() {
   local triplet
