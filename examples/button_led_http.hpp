@@ -65,10 +65,10 @@ class StatusPage {
   StatusPage(const pinfiber::Address& address, Board board)
       : board_(std::move(board)), server_(address, {.keep_alive_timeout = std::chrono::seconds(30)}) {
     namespace http = pinfiber::http;
-    server_.get("/", [](const http::Request&, http::ResponseWriter& res) { res.send(kPage, "text/html; charset=utf-8"); });
-    server_.get("/api/state", [this](const http::Request&, http::ResponseWriter& res) {
-      res.send(state(), "application/json");
-    });
+    server_.get("/",
+                [](const http::Request&, http::ResponseWriter& res) { res.send(kPage, "text/html; charset=utf-8"); });
+    server_.get("/api/state",
+                [this](const http::Request&, http::ResponseWriter& res) { res.send(state(), "application/json"); });
     server_.post("/led/{what}", [this](const http::Request& req, http::ResponseWriter& res) {
       const std::string_view what = req.param("what");
       if (what != "on" && what != "off" && what != "toggle") {
@@ -79,7 +79,7 @@ class StatusPage {
     });
     server_.get("/events", [this](const http::Request&, http::ResponseWriter& res) { stream(res); });
     metrics_.counter_fn("button_led_presses_total", "Presses of the button since the start",
-                      [this] { return static_cast<double>(board_.presses()); });
+                        [this] { return static_cast<double>(board_.presses()); });
     metrics_.gauge_fn("button_led_led_on", "1 while the LED is lit", [this] { return board_.lit() ? 1.0 : 0.0; });
     metrics_.gauge_fn("button_led_button_pressed", "1 while the button is held",
                       [this] { return board_.pressed() ? 1.0 : 0.0; });

@@ -105,24 +105,24 @@ TEST_F(ButtonLedPageTest, ThePageFollowsTheButtonAndDrivesTheLed) {
     led.off();
     page->changed();
   });
-  page.emplace(pinfiber::Address::loopback(AF_INET, 0),
-               button_led_http::Board{.lit = [&] { return led.is_lit(); },
-                                      .pressed = [&] { return held; },
-                                      .presses = [&] { return presses; },
-                                      .set_led =
-                                          [&](bool on) {
-                                            on ? led.on() : led.off();
-                                            page->changed();
-                                          }});
+  page.emplace(pinfiber::Address::loopback(AF_INET, 0), button_led_http::Board{.lit = [&] { return led.is_lit(); },
+                                                                               .pressed = [&] { return held; },
+                                                                               .presses = [&] { return presses; },
+                                                                               .set_led =
+                                                                                   [&](bool on) {
+                                                                                     on ? led.on() : led.off();
+                                                                                     page->changed();
+                                                                                   }});
   const std::string url = "http://127.0.0.1:" + std::to_string(page->address().port()) + "/";
 
   char tmpl[] = "/tmp/pinfiber-chromium.XXXXXX";
   const std::string profile = ::mkdtemp(tmpl);
   // Its own process group (setsid), so that the browser's helper processes go with it.
-  pinfiber::Subprocess browser({"setsid", "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                                "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                                "--disable-sync", "--user-data-dir=" + profile, "--remote-debugging-port=0", url},
-                               {.in = pinfiber::Stdio::null, .out = pinfiber::Stdio::null, .err = pinfiber::Stdio::null});
+  pinfiber::Subprocess browser(
+      {"setsid", "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+       "--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile,
+       "--remote-debugging-port=0", url},
+      {.in = pinfiber::Stdio::null, .out = pinfiber::Stdio::null, .err = pinfiber::Stdio::null});
   std::vector<std::string> env;
   for (char** e = environ; *e; ++e) {
     const std::string v = *e;

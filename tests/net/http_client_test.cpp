@@ -239,8 +239,8 @@ TEST_F(HttpClientTest, TooManyRedirects) {
     FAIL() << "no error";
   } catch (const http::HttpError& e) {
     EXPECT_EQ(e.cause(), http::Cause::too_many_redirects);
-    EXPECT_EQ(std::string(e.what()), "GET " + s.url("/hop/5") + ": more than 2 redirects (the last to " +
-                                         s.url("/hop/2") + ")");
+    EXPECT_EQ(std::string(e.what()),
+              "GET " + s.url("/hop/5") + ": more than 2 redirects (the last to " + s.url("/hop/2") + ")");
   }
 }
 
@@ -315,20 +315,21 @@ TEST_F(HttpClientTest, BodyLargerThanTheLimit) {
 TEST_F(HttpClientTest, ResetAndEmptyRepliesNameTheirCause) {
   // A raw server that reads the request, then resets (SO_LINGER 0) or just closes.
   bool reset = true;
-  pinfiber::StreamServer raw(pinfiber::Address::loopback(AF_INET, 0), [&](pinfiber::Socket& c, const pinfiber::Address&) {
-    char buf[1024];
-    std::string head;
-    while (head.find("\r\n\r\n") == std::string::npos) {
-      const std::size_t n = c.recv(buf, sizeof buf);
-      if (n == 0) return;
-      head.append(buf, n);
-    }
-    if (reset) {
-      const linger abort{.l_onoff = 1, .l_linger = 0};
-      ::setsockopt(c.fd(), SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
-    }
-    c.close();
-  });
+  pinfiber::StreamServer raw(pinfiber::Address::loopback(AF_INET, 0),
+                             [&](pinfiber::Socket& c, const pinfiber::Address&) {
+                               char buf[1024];
+                               std::string head;
+                               while (head.find("\r\n\r\n") == std::string::npos) {
+                                 const std::size_t n = c.recv(buf, sizeof buf);
+                                 if (n == 0) return;
+                                 head.append(buf, n);
+                               }
+                               if (reset) {
+                                 const linger abort{.l_onoff = 1, .l_linger = 0};
+                                 ::setsockopt(c.fd(), SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
+                               }
+                               c.close();
+                             });
   raw.start();
   const std::string url = "http://" + raw.address().to_string() + "/x";
   try {

@@ -75,8 +75,8 @@ class HttpRealClientsTest : public RealHttpTest {
 
 TEST_F(HttpRealClientsTest, CurlKeepsTheConnectionAndPostsJson) {
   Served s;
-  const Ran two = run({"curl", "-s", "-o", "/dev/null", "-o", "/dev/null", "-w", "%{http_code} %{num_connects}\\n", s.url("/hello"),
-                       s.url("/hello")});
+  const Ran two = run({"curl", "-s", "-o", "/dev/null", "-o", "/dev/null", "-w", "%{http_code} %{num_connects}\\n",
+                       s.url("/hello"), s.url("/hello")});
   EXPECT_EQ(two.out, "200 1\n200 0\n") << two.err;  // the second request reused the first's connection
   const Ran json = run({"curl", "-s", "-H", "Content-Type: application/json", "-d", R"({"n":21})", s.url("/json")});
   EXPECT_EQ(json.out, R"({"twice":42})");
@@ -87,7 +87,8 @@ TEST_F(HttpRealClientsTest, CurlKeepsTheConnectionAndPostsJson) {
 TEST_F(HttpRealClientsTest, CurlUploadsChunkedAndWithExpectContinue) {
   Served s;
   const std::string body(100000, 'z');
-  const Ran chunked = run({"curl", "-s", "-H", "Transfer-Encoding: chunked", "--data-binary", "@-", s.url("/echo")}, body);
+  const Ran chunked =
+      run({"curl", "-s", "-H", "Transfer-Encoding: chunked", "--data-binary", "@-", s.url("/echo")}, body);
   EXPECT_EQ(chunked.out, "POST 100000 zzzzzzzzzzzzzzzz");
   const Ran expect =
       run({"curl", "-sv", "-H", "Expect: 100-continue", "--data-binary", "@-", s.url("/echo")}, std::string(10, 'e'));
@@ -227,9 +228,10 @@ TEST_F(HttpRealClientsTest, TlsWithTheTestsOwnCa) {
   const std::uint16_t port = probe.local_address().port();
   probe.close();
   // -www: answers any GET with a status page. Killed at the end of the test.
-  pinfiber::Subprocess server({"openssl", "s_server", "-accept", "127.0.0.1:" + std::to_string(port), "-cert",
-                               tls.dir + "/server.pem", "-key", tls.dir + "/server.key", "-www", "-quiet"},
-                              {.in = pinfiber::Stdio::null, .out = pinfiber::Stdio::null, .err = pinfiber::Stdio::null});
+  pinfiber::Subprocess server(
+      {"openssl", "s_server", "-accept", "127.0.0.1:" + std::to_string(port), "-cert", tls.dir + "/server.pem", "-key",
+       tls.dir + "/server.key", "-www", "-quiet"},
+      {.in = pinfiber::Stdio::null, .out = pinfiber::Stdio::null, .err = pinfiber::Stdio::null});
   struct Stop {
     pinfiber::Subprocess& p;
     ~Stop() {

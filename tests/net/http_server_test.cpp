@@ -168,7 +168,8 @@ TEST_F(HttpServerTest, RoutesParamsPrefixesAnd404And405) {
   const std::string wrong = t.ask("DELETE /led HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(status_line(wrong), "HTTP/1.1 405 Method Not Allowed");
   EXPECT_NE(wrong.find("\r\nAllow: POST\r\n"), std::string::npos) << wrong;
-  const std::string no_content = t.ask("POST /led HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+  const std::string no_content =
+      t.ask("POST /led HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(status_line(no_content), "HTTP/1.1 204 No Content");
   EXPECT_EQ(no_content.find("Content-Length"), std::string::npos) << no_content;
 }
@@ -198,7 +199,8 @@ TEST_F(HttpServerTest, ChunkedResponsesAndRequests) {
 TEST_F(HttpServerTest, ExpectContinueGetsA100First) {
   TestServer t;
   auto s = connect_to(t.server);
-  s.send_all("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n");
+  s.send_all(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n");
   char buf[64];
   const std::size_t n = s.recv(buf, sizeof buf, 5s);
   EXPECT_EQ(std::string(buf, n), "HTTP/1.1 100 Continue\r\n\r\n");
@@ -208,7 +210,8 @@ TEST_F(HttpServerTest, ExpectContinueGetsA100First) {
 
 TEST_F(HttpServerTest, JsonInAndOut) {
   TestServer t;
-  EXPECT_EQ(body_of(t.ask("GET /json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")), R"({"led":true,"presses":3})");
+  EXPECT_EQ(body_of(t.ask("GET /json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")),
+            R"({"led":true,"presses":3})");
   const std::string twice =
       t.ask("POST /json HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\nConnection: close\r\n\r\n{\"n\":21}");
   EXPECT_NE(twice.find("Content-Type: application/json\r\n"), std::string::npos);
@@ -325,7 +328,7 @@ TEST_F(HttpServerTest, IdleKeepAliveConnectionsCloseAfterTheirTimeout) {
   s.send_all("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_EQ(body_of(read_response(s, carry)), "hello\n");
   const pinfiber::Duration answered = elapsed();
-  EXPECT_EQ(read_to_end(s), "");  // closed by the server...
+  EXPECT_EQ(read_to_end(s), "");        // closed by the server...
   EXPECT_EQ(elapsed() - answered, 5s);  // ...exactly then
   // A connection that never sends a byte gets header_timeout.
   auto silent = connect_to(t.server);

@@ -40,7 +40,8 @@ bool is_redirect(int status) {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -176,8 +177,7 @@ curl_slist* resolve_entry(const std::string& action, const UrlParts& parts, Time
     case CURLE_COULDNT_CONNECT:
       if (err == ECONNREFUSED) throw HttpError(Cause::refused, err, action + ": connection refused (" + detail + ")");
       throw HttpError(Cause::connect, err, action + ": could not connect (" + detail + ")");
-    case CURLE_COULDNT_RESOLVE_HOST:
-      throw HttpError(Cause::dns, 0, action + ": name lookup failed (" + detail + ")");
+    case CURLE_COULDNT_RESOLVE_HOST: throw HttpError(Cause::dns, 0, action + ": name lookup failed (" + detail + ")");
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CERTPROBLEM:
@@ -188,8 +188,7 @@ curl_slist* resolve_entry(const std::string& action, const UrlParts& parts, Time
     case CURLE_SSL_INVALIDCERTSTATUS:
     case CURLE_SSL_ENGINE_INITFAILED:
     case CURLE_SSL_CRL_BADFILE:
-    case CURLE_SSL_SHUTDOWN_FAILED:
-      throw HttpError(Cause::tls, 0, action + ": TLS failed (" + detail + ")");
+    case CURLE_SSL_SHUTDOWN_FAILED: throw HttpError(Cause::tls, 0, action + ": TLS failed (" + detail + ")");
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR:
       throw HttpError(Cause::reset, err ? err : ECONNRESET, action + ": connection reset (" + detail + ")");
@@ -203,19 +202,15 @@ curl_slist* resolve_entry(const std::string& action, const UrlParts& parts, Time
       }
       break;
     case CURLE_URL_MALFORMAT:
-    case CURLE_UNSUPPORTED_PROTOCOL:
-      throw HttpError(Cause::bad_url, 0, action + ": " + detail);
-    case CURLE_OPERATION_TIMEDOUT:
-      throw TimeoutError(action, "(" + detail + ")");
+    case CURLE_UNSUPPORTED_PROTOCOL: throw HttpError(Cause::bad_url, 0, action + ": " + detail);
+    case CURLE_OPERATION_TIMEDOUT: throw TimeoutError(action, "(" + detail + ")");
     case CURLE_WEIRD_SERVER_REPLY:
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
     case CURLE_PARTIAL_FILE:
     case CURLE_BAD_CONTENT_ENCODING:
-    case CURLE_HTTP3:
-      throw HttpError(Cause::protocol, 0, action + ": invalid response (" + detail + ")");
-    default:
-      break;
+    case CURLE_HTTP3: throw HttpError(Cause::protocol, 0, action + ": invalid response (" + detail + ")");
+    default: break;
   }
   throw HttpError(Cause::other, err, action + ": " + detail);
 }

@@ -113,7 +113,8 @@ std::string Metrics::render() const {
 }
 
 Handler Metrics::handler() {
-  return [this](const Request&, ResponseWriter& res) { res.send(render(), "text/plain; version=0.0.4; charset=utf-8"); };
+  return
+      [this](const Request&, ResponseWriter& res) { res.send(render(), "text/plain; version=0.0.4; charset=utf-8"); };
 }
 
 }  // namespace pinfiber::http

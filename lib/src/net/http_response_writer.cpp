@@ -183,7 +183,8 @@ void EventStream::comment(std::string_view text) {
 }
 
 void EventStream::retry(Duration after) {
-  res_->write("retry: " + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(after).count()) + "\n\n");
+  res_->write("retry: " + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(after).count()) +
+              "\n\n");
 }
 
 }  // namespace pinfiber::http

@@ -38,7 +38,8 @@ inline nlohmann::json json_body(const Response& res) {
   try {
     return nlohmann::json::parse(res.body);
   } catch (const nlohmann::json::exception& e) {
-    throw HttpError(Cause::protocol, 0, res.method + " " + res.url + ": invalid JSON in the response (" + e.what() + ")");
+    throw HttpError(Cause::protocol, 0,
+                    res.method + " " + res.url + ": invalid JSON in the response (" + e.what() + ")");
   }
 }
 

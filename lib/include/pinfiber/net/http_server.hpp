@@ -5,8 +5,8 @@
 // holding up any other connection.
 //
 //   pinfiber::http::Server server(pinfiber::Address::parse("0.0.0.0", 8080));
-//   server.get("/led", [&](const http::Request&, http::ResponseWriter& res) { res.send(led.is_lit() ? "on" : "off"); });
-//   server.post("/led/{state}", [&](const http::Request& req, http::ResponseWriter& res) { ... });
+//   server.get("/led", [&](const http::Request&, http::ResponseWriter& res) { res.send(led.is_lit() ? "on" : "off");
+//   }); server.post("/led/{state}", [&](const http::Request& req, http::ResponseWriter& res) { ... });
 //   server.serve_forever();
 
 #include <cstddef>
