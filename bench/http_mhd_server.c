@@ -14,7 +14,14 @@ static struct MHD_Response* not_found;
 
 static enum MHD_Result answer(void* cls, struct MHD_Connection* c, const char* url, const char* method,
                               const char* version, const char* upload, size_t* upload_size, void** state) {
-  (void)cls; (void)version; (void)upload; (void)upload_size; (void)state;
+  static int seen;
+  (void)cls; (void)version; (void)upload; (void)upload_size;
+  /* libmicrohttpd's protocol: the first call only announces the request; answering in it makes
+   * libmicrohttpd close the connection afterwards (no keep-alive), so the answer goes in the second. */
+  if (*state != &seen) {
+    *state = &seen;
+    return MHD_YES;
+  }
   if (strcmp(method, "GET") != 0) return MHD_NO;
   if (strcmp(url, "/json") == 0) return MHD_queue_response(c, MHD_HTTP_OK, json);
   return MHD_queue_response(c, MHD_HTTP_NOT_FOUND, not_found);

@@ -40,10 +40,10 @@ void Transfer::wake() {
   if (waiter) pinfiber::detail::wake(waiter);
 }
 
-Multi::Multi() { global_init(); }
+Multi::Multi(Hub& hub) : hub_(hub) { global_init(); }
 
 Multi::~Multi() {
-  if (settling_) hub().allow_auto_advance();
+  if (settling_) hub_.allow_auto_advance();
   if (multi_) curl_multi_cleanup(multi_);  // closes cached connections (their watches go first)
   watches_.clear();
   timer_.stop();
@@ -154,14 +154,13 @@ void Multi::on_timer(pinfiber::detail::RealTimer& t) {
 // timeout, say - before the bytes are noticed. So the jump is held off until the next turn of the
 // loop, which polls again. With a running clock this costs nothing: it does nothing.
 void Multi::settle() {
-  Hub& h = hub();
-  if (settling_ || !h.clock_paused()) return;
+  if (settling_ || !hub_.clock_paused()) return;
   settling_ = true;
-  h.inhibit_auto_advance();
-  h.post([] {
-    if (auto* m = hub().find_service<Multi>()) {
+  hub_.inhibit_auto_advance();
+  hub_.post([h = &hub_] {
+    if (auto* m = h->find_service<Multi>(); m && m->settling_) {
       m->settling_ = false;
-      hub().allow_auto_advance();
+      h->allow_auto_advance();
     }
   });
 }

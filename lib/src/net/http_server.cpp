@@ -13,9 +13,9 @@
 #include <ctime>
 #include <memory>
 #include <optional>
-#include <set>
 
 #include "http_request_parser.hpp"
+#include "pinfiber/core/detail/intrusive_list.hpp"
 #include "pinfiber/io/stream_server.hpp"
 #include "pinfiber/sync/event.hpp"
 #include "pinfiber/sync/pool.hpp"
@@ -132,6 +132,12 @@ struct InBuffer {
 
 constexpr std::size_t kReadSize = 16 * 1024;
 
+// A connection waiting for its next request, linked into the server's idle list meanwhile (no
+// allocation per request: it lives on the connection greenlet's stack).
+struct IdleEntry : pinfiber::detail::ListNode {
+  Socket* socket = nullptr;
+};
+
 Duration left_until(TimePoint deadline) {
   if (deadline == TimePoint::max()) return forever;
   return std::max(Duration::zero(), deadline - Clock::now());
@@ -144,7 +150,7 @@ struct Server::State {
   std::vector<Route> routes;
   Pool pool;
   std::optional<StreamServer> server;
-  std::set<Socket*> idle;  // connections waiting for their next request
+  pinfiber::detail::IntrusiveList idle;  // IdleEntry: connections waiting for their next request
   bool stopping = false;
   std::uint64_t served = 0;
   Event stopped;
@@ -274,12 +280,16 @@ struct Server::State {
       try {
         // The first byte: a new connection has header_timeout to send it, an idle one keep_alive_timeout.
         if (in.pending().empty()) {
-          idle.insert(&s);
+          IdleEntry entry;
+          entry.socket = &s;
+          idle.push_back(&entry);
           struct Busy {
-            std::set<Socket*>& idle;
-            Socket* s;
-            ~Busy() { idle.erase(s); }
-          } busy{idle, &s};
+            pinfiber::detail::IntrusiveList& idle;
+            IdleEntry& entry;
+            ~Busy() {
+              if (entry.linked()) idle.erase(&entry);
+            }
+          } busy{idle, entry};
           if (receive(s, in, deadline_in(first ? options.header_timeout : options.keep_alive_timeout)) == 0) return;
         }
         if (stopping) return;
@@ -374,7 +384,9 @@ void Server::stop(TimeSpan timeout) {
   if (!s_->server->started()) return;
   s_->stopping = true;
   // Idle keep-alive connections end now: their greenlets read end of stream and return.
-  for (Socket* s : s_->idle) ::shutdown(s->fd(), SHUT_RD);
+  for (auto* n = s_->idle.front(); n; n = s_->idle.next_of(n)) {
+    ::shutdown(static_cast<IdleEntry*>(n)->socket->fd(), SHUT_RD);
+  }
   s_->server->stop(timeout);
   s_->stopped.set();
 }

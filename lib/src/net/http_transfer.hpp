@@ -11,6 +11,7 @@
 
 #include "pinfiber/core/detail/park.hpp"
 #include "pinfiber/core/detail/watch.hpp"
+#include "pinfiber/core/hub.hpp"
 #include "pinfiber/net/http_headers.hpp"
 
 namespace pinfiber::http::detail {
@@ -58,7 +59,7 @@ struct Transfer {
 /// finished transfers and wakes their greenlets.
 class Multi {
  public:
-  Multi();
+  explicit Multi(Hub& hub);
   ~Multi();
   Multi(const Multi&) = delete;
   Multi& operator=(const Multi&) = delete;
@@ -81,6 +82,7 @@ class Multi {
   void collect_done();
   void settle();
 
+  Hub& hub_;
   CURLM* multi_ = nullptr;
   std::map<curl_socket_t, std::unique_ptr<pinfiber::detail::FdWatch>> watches_;
   pinfiber::detail::RealTimer timer_{&Multi::on_timer, this};
