@@ -62,6 +62,33 @@ TEST_F(ResolverTest, UnknownNameIsResolveErrorNamingIt) {
   }
 }
 
+// Options c-ares itself accepts without a word (an out-of-range port wraps, an empty server or no
+// tries at all leave every lookup to fail later, far from the mistake) are refused where they are made.
+TEST_F(ResolverTest, OptionsThatMakeNoSenseAreRefusedNamingTheMistake) {
+  auto refusal = [](pinfiber::ResolverOptions options) -> std::string {
+    try {
+      Resolver r(std::move(options));
+    } catch (const pinfiber::Error& e) {
+      return e.what();
+    }
+    return "accepted";
+  };
+  EXPECT_EQ(refusal({.servers = {"127.0.0.1:99999"}}),
+            "set DNS server '127.0.0.1:99999': port '99999' is not in 1..65535");
+  EXPECT_EQ(refusal({.servers = {"127.0.0.1:0"}}), "set DNS server '127.0.0.1:0': port '0' is not in 1..65535");
+  EXPECT_EQ(refusal({.servers = {"127.0.0.1:"}}), "set DNS server '127.0.0.1:': port '' is not in 1..65535");
+  EXPECT_EQ(refusal({.servers = {""}}), "set DNS server '': empty");
+  EXPECT_EQ(refusal({.servers = {"dns.example"}}),
+            "set DNS server 'dns.example': 'dns.example' is not a numeric IPv4 or IPv6 address");
+  EXPECT_EQ(refusal({.servers = {"[::1"}}), "set DNS server '[::1': missing ']'");
+  EXPECT_EQ(refusal({.tries = 0}), "create a DNS resolver: tries must be at least 1, not 0");
+  EXPECT_EQ(refusal({.tries = -5}), "create a DNS resolver: tries must be at least 1, not -5");
+  EXPECT_NE(refusal({.try_timeout = 0s}).find("try_timeout"), std::string::npos);
+  EXPECT_EQ(refusal({.servers = {"127.0.0.1:5353", "[::1]:53", "10.0.0.1"}}), "accepted");
+  Resolver r({.servers = {"127.0.0.1:5353"}});
+  EXPECT_THROW((void)r.resolve("", 80), pinfiber::ResolveError);
+}
+
 TEST_F(ResolverTest, CallerTimeoutAbandonsTheLookup) {
   pinfiber_test::FakeDns dns;
   Resolver r({.servers = {dns.address()}, .try_timeout = 5s, .tries = 1});
