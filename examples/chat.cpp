@@ -17,7 +17,6 @@
 #include <signal.h>
 
 #include <cstdio>
-#include <cstdlib>
 #include <map>
 #include <memory>
 #include <optional>
@@ -25,6 +24,8 @@
 #include <system_error>
 
 #include <pinfiber/pinfiber.hpp>
+
+#include "command_line.hpp"
 
 using namespace std::chrono_literals;
 
@@ -144,7 +145,9 @@ void serve_client(Room& room, pinfiber::Socket& connection) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const auto port = static_cast<std::uint16_t>(argc > 1 ? std::atoi(argv[1]) : 7001);
+  example::CommandLine args(argc, argv, "[port]   (default 7001; 0: any free port)");
+  const auto port = static_cast<std::uint16_t>(args.number_argument("port", 7001, 0, 65535));
+  args.done();
   Room room;
   pinfiber::StreamServer server(pinfiber::Address::loopback(AF_INET, port),
                                 [&room](pinfiber::Socket& c, const pinfiber::Address&) { serve_client(room, c); });

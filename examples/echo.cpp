@@ -5,12 +5,15 @@
 #include <signal.h>
 
 #include <cstdio>
-#include <cstdlib>
 
 #include <pinfiber/pinfiber.hpp>
 
+#include "command_line.hpp"
+
 int main(int argc, char** argv) {
-  const auto port = static_cast<std::uint16_t>(argc > 1 ? std::atoi(argv[1]) : 7000);
+  example::CommandLine args(argc, argv, "[port]   (default 7000; 0: any free port)");
+  const auto port = static_cast<std::uint16_t>(args.number_argument("port", 7000, 0, 65535));
+  args.done();
   pinfiber::StreamServer server(pinfiber::Address::loopback(AF_INET, port),
                                 [](pinfiber::Socket& c, const pinfiber::Address&) {
                                   char buf[4096];

@@ -25,6 +25,8 @@
 #include <pinfiber/http.hpp>
 #include <pinfiber/pinfiber.hpp>
 
+#include "command_line.hpp"
+
 using namespace std::chrono_literals;
 
 namespace {
@@ -129,31 +131,15 @@ struct Options {
   std::string errors = "lookup_errors.txt";
 };
 
-bool parse_args(int argc, char** argv, Options& o) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (i + 1 >= argc) return false;
-    if (arg == "--count") {
-      o.count = std::atoi(argv[++i]);
-    } else if (arg == "--out") {
-      o.out = argv[++i];
-    } else if (arg == "--errors") {
-      o.errors = argv[++i];
-    } else {
-      return false;
-    }
-  }
-  return o.count >= 0;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
+  example::CommandLine args(argc, argv, "[--count N] [--out FILE] [--errors FILE]");
   Options opt;
-  if (!parse_args(argc, argv, opt)) {
-    std::fprintf(stderr, "usage: lookup_pipeline [--count N] [--out FILE] [--errors FILE]\n");
-    return 2;
-  }
+  opt.count = static_cast<int>(args.number_option("--count", opt.count, 0, 1'000'000));
+  opt.out = args.option("--out", opt.out);
+  opt.errors = args.option("--errors", opt.errors);
+  args.done();
   std::FILE* out = std::fopen(opt.out.c_str(), "w");
   std::FILE* errors = std::fopen(opt.errors.c_str(), "w");
   if (!out || !errors) {

@@ -15,6 +15,8 @@
 
 #include <pinfiber/pinfiber.hpp>
 
+#include "command_line.hpp"
+
 using namespace std::chrono_literals;
 
 namespace {
@@ -37,18 +39,11 @@ int main(int argc, char** argv) {
   bool offload = true;
   int jobs = 20;
   std::size_t pool_size = 5;
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--no-offload") == 0) {
-      offload = false;
-    } else if (std::strcmp(argv[i], "--jobs") == 0 && i + 1 < argc) {
-      jobs = std::atoi(argv[++i]);
-    } else if (std::strcmp(argv[i], "--pool") == 0 && i + 1 < argc) {
-      pool_size = static_cast<std::size_t>(std::atoi(argv[++i]));
-    } else {
-      std::fprintf(stderr, "usage: %s [--no-offload] [--jobs N] [--pool N]\n", argv[0]);
-      return 2;
-    }
-  }
+  example::CommandLine args(argc, argv, "[--no-offload] [--jobs N] [--pool N]");
+  offload = !args.flag("--no-offload");
+  jobs = static_cast<int>(args.number_option("--jobs", jobs, 0, 100'000));
+  pool_size = static_cast<std::size_t>(args.number_option("--pool", static_cast<long long>(pool_size), 1, 10'000));
+  args.done();
   // A write takes 100 ms: on the hub, every one is an incident above this threshold, which is still
   // far above a hub turn of the offloaded run, even under qemu or valgrind.
   pinfiber::BlockingMonitor monitor(40ms);

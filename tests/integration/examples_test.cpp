@@ -149,3 +149,29 @@ TEST_F(ExamplesTest, EchoExitsCleanlyThroughASigtermStorm) {
       << "status " << status << " after " << sent << " SIGTERMs"
       << (WIFSIGNALED(status) ? ", killed by signal " + std::to_string(WTERMSIG(status)) : std::string());
 }
+
+// A typo must not start a server: `echo --help` once listened on a random port and `echo 70000` on
+// 4464 (70000 cut to 16 bits). Each argument is understood or refused with the usage text.
+TEST_F(ExamplesTest, ArgumentsAreUnderstoodOrRefusedWithTheUsage) {
+  const std::string echo = example_path("echo");
+  if (echo.empty()) GTEST_SKIP() << "examples not built";
+  // stderr joins stdout (through the shell), so the test reads what a user would see.
+  auto run = [&](const std::string& args) {
+    std::string line;
+    for (const auto& word : pinfiber_test::command(echo)) line += "'" + word + "' ";
+    Child child({"/bin/sh", "-c", line + args + " 2>&1"});
+    const std::string out = child.read_all();
+    const int status = child.wait();
+    return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : -1, out);
+  };
+  auto [help_status, help] = run("--help");
+  EXPECT_EQ(help_status, 0);
+  EXPECT_EQ(help, "usage: " + echo + " [port]   (default 7000; 0: any free port)\n");
+  for (const std::string bad : {"70000", "-1", "12x", "''", "0 0", "--port 7000"}) {
+    auto [status, out] = run(bad);
+    EXPECT_EQ(status, 2) << bad;
+    EXPECT_EQ(out.find("listening"), std::string::npos) << bad << ": " << out;
+    EXPECT_NE(out.find("usage: "), std::string::npos) << bad << ": " << out;
+  }
+  EXPECT_EQ(run("70000").second.rfind(echo + ": port: '70000' is not a whole number in 0..65535\n", 0), 0u);
+}
