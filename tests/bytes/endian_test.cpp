@@ -19,7 +19,7 @@ using pinfiber::BytesRangeError;
 constexpr auto big = std::endian::big;
 constexpr auto little = std::endian::little;
 
-// Python's b'y\xcc\xa6\xbb' (SEEDS.md, story 9).
+// Python's b'y\xcc\xa6\xbb' (examples/bytes_to_integers.cpp).
 constexpr std::array<std::uint8_t, 4> story9{'y', 0xcc, 0xa6, 0xbb};
 
 // Story 9, checked by the compiler: int.from_bytes(..., 'big') and struct.unpack('<L', ...).

@@ -1,4 +1,4 @@
-# Story 5, greenlet-local values, as gevent runs it (examples/story5_local.cpp must print the same).
+# Story 5, greenlet-local values, as gevent runs it (examples/greenlet_local.cpp must print the same).
 import gevent
 from gevent.local import local
 

@@ -2,7 +2,7 @@
 //
 // The boss puts tasks 1..9 into a Queue of at most 3 and blocks while it is full; steve, john and
 // nancy each take tasks until none comes for 1 s (get(timeout) throws Empty, as in gevent). Every task
-// is consumed exactly once, in the same order gevent prints for examples/gevent/story5_queue.py. Then
+// is consumed exactly once, in the same order gevent prints for examples/gevent/bounded_queue.py. Then
 // get_nowait() on the empty queue throws Empty, and a blocking get() that nothing can ever satisfy
 // throws LoopExit instead of hanging.
 

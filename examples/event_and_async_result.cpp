@@ -2,7 +2,7 @@
 //
 // Five waiters block on an Event; a setter sets it after 3 s and all five wake, in the order they
 // began waiting. Then an AsyncResult hands "Hello!" to two getters. gevent prints exactly this for
-// examples/gevent/story5_event.py (recorded in story5_event.expected); under the paused test clock
+// examples/gevent/event_and_async_result.py (recorded in event_and_async_result.expected); under the paused test clock
 // the 3 s take no real time.
 
 #include <pinfiber/pinfiber.hpp>

@@ -1,7 +1,7 @@
 // Story 5: a BoundedSemaphore(2) shared by six workers.
 //
 // At most two workers hold the semaphore at once. The acquire/release lines come out in exactly the
-// order gevent prints for examples/gevent/story5_semaphore.py: a released permit goes to the worker
+// order gevent prints for examples/gevent/bounded_semaphore.py: a released permit goes to the worker
 // that waited longest, and everyone runs first-in first-out.
 
 #include <pinfiber/pinfiber.hpp>

@@ -1,7 +1,7 @@
 // Story 5: greenlet-local values.
 //
 // f1 stores stash.x and f2 stores stash.y; f2 cannot see f1's x. gevent prints the same for
-// examples/gevent/story5_local.py, where reading an attribute the greenlet never set raises
+// examples/gevent/greenlet_local.py, where reading an attribute the greenlet never set raises
 // AttributeError; here value() throws pinfiber::Error.
 
 #include <pinfiber/pinfiber.hpp>

@@ -1,5 +1,5 @@
 # Story 5, producer/consumer over a bounded queue, as gevent runs it
-# (examples/story5_queue.cpp must print the same).
+# (examples/bounded_queue.cpp must print the same).
 import gevent
 from gevent.queue import Empty, Queue
 

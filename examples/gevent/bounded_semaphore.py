@@ -1,5 +1,5 @@
 # Story 5, BoundedSemaphore(2) with six workers, as gevent runs it
-# (examples/story5_semaphore.cpp must print the same).
+# (examples/bounded_semaphore.cpp must print the same).
 from gevent import sleep
 from gevent.lock import BoundedSemaphore
 from gevent.pool import Pool

@@ -1,4 +1,4 @@
-# Story 5, Event and AsyncResult, as gevent runs it (examples/story5_event.cpp must print the same).
+# Story 5, Event and AsyncResult, as gevent runs it (examples/event_and_async_result.cpp must print the same).
 import gevent
 from gevent.event import AsyncResult, Event
 
