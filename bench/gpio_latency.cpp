@@ -161,8 +161,8 @@ int main(int argc, char** argv) {
   std::printf("edge -> plain poll() loop:                p50 %.0f ns, p99 %.0f ns\n", q.p50, q.p99);
   const auto row = [&](const char* what, const std::vector<double>& v) {
     const Stats s = percentiles(v);
-    std::printf("edge -> %-33s p50 %.0f ns, p99 %.0f ns; / plain: p50 %.2fx, p99 %.2fx (goal p99 <= 2x)\n", what,
-                s.p50, s.p99, s.p50 / q.p50, s.p99 / q.p99);
+    std::printf("edge -> %-33s p50 %.0f ns, p99 %.0f ns; / plain: p50 %.2fx, p99 %.2fx (goal p99 <= 2x)\n", what, s.p50,
+                s.p99, s.p50 / q.p50, s.p99 / q.p99);
   };
   row("greenlet in wait_edge:", pf);
   row("InputLine::on_rising handler:", handler);

@@ -16,6 +16,7 @@ InputSettings button_settings(const ButtonOptions& o) {
   s.active_low = o.pull_up;
   s.debounce = o.bounce;
   s.consumer = o.consumer;
+  s.off_header = o.off_header;
   return s;
 }
 }  // namespace

@@ -96,8 +96,9 @@ Chip Chip::default_chip() {
     Backend& backend = default_backend();
     if (const Board* b = detect_board()) {
       d.chip = std::make_unique<Chip>(*b, backend);
-    } else if (backend.name() == "mock") {
-      d.chip = std::make_unique<Chip>(boards::raspberry_pi_zero_w(), backend);
+    } else if (const Board* simulated = backend.simulated_board()) {
+      // A simulation says what it simulates (a capability, not a name check): any backend may.
+      d.chip = std::make_unique<Chip>(*simulated, backend);
     } else {
       d.chip = std::make_unique<Chip>("gpiochip0", backend);
     }
@@ -160,6 +161,8 @@ InputLine Chip::request_input(unsigned offset, const InputSettings& settings) {
   st->chip = state_;
   st->offset = offset;
   st->settings = settings;
+  state_->check_offset(offset, "request");
+  state_->check_on_header(offset, settings.off_header);
   const Capabilities caps = state_->backend->capabilities();
   const bool debounce = settings.debounce.duration() > Duration::zero() && settings.edge != Edge::none;
   const bool software_debounce = debounce && !caps.kernel_debounce;
@@ -196,6 +199,8 @@ OutputLine Chip::request_output(unsigned offset, const OutputSettings& settings)
   st->chip = state_;
   st->offset = offset;
   st->settings = settings;
+  state_->check_offset(offset, "request");
+  state_->check_on_header(offset, settings.off_header);
   LineConfig config;
   config.direction = Direction::output;
   config.bias = settings.bias;

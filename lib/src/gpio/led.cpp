@@ -10,6 +10,7 @@ OutputSettings led_settings(const LedOptions& o) {
   s.initial_value = o.initially_lit;
   s.active_low = !o.active_high;
   s.consumer = o.consumer;
+  s.off_header = o.off_header;
   return s;
 }
 }  // namespace

@@ -44,7 +44,7 @@ std::uint64_t bit(std::size_t i) { return std::uint64_t{1} << i; }
 
 std::shared_ptr<detail::GroupState> request_group(const std::shared_ptr<detail::ChipState>& chip,
                                                   const std::vector<unsigned>& offsets, const LineConfig& config,
-                                                  std::uint64_t initial_values) {
+                                                  std::uint64_t initial_values, bool off_header) {
   auto st = std::make_shared<detail::GroupState>();
   st->chip = chip;
   st->offsets = offsets;
@@ -56,6 +56,7 @@ std::shared_ptr<detail::GroupState> request_group(const std::shared_ptr<detail::
     throw GpioError(EINVAL, action, "at most " + std::to_string(kMaxLines) + " lines per request");
   for (std::size_t i = 0; i < offsets.size(); ++i) {
     chip->check_offset(offsets[i], "request");
+    chip->check_on_header(offsets[i], off_header);
     if (std::find(offsets.begin(), offsets.begin() + static_cast<std::ptrdiff_t>(i), offsets[i]) !=
         offsets.begin() + static_cast<std::ptrdiff_t>(i))
       throw GpioError(EINVAL, action, "line " + std::to_string(offsets[i]) + " is named twice");
@@ -97,7 +98,7 @@ LineGroup Chip::request_inputs(const std::vector<unsigned>& offsets, const Input
   config.bias = settings.bias;
   config.active_low = settings.active_low;
   config.consumer = settings.consumer;
-  return LineGroup(request_group(state_, offsets, config, 0));
+  return LineGroup(request_group(state_, offsets, config, 0, settings.off_header));
 }
 
 LineGroup Chip::request_outputs(const std::vector<unsigned>& offsets, const OutputSettings& settings) {
@@ -119,7 +120,7 @@ LineGroup Chip::request_outputs(const std::vector<unsigned>& offsets, const Outp
   std::uint64_t initial = 0;
   for (std::size_t i = 0; i < initial_values.size() && i < kMaxLines; ++i)
     if (initial_values[i]) initial |= bit(i);
-  return LineGroup(request_group(state_, offsets, config, initial));
+  return LineGroup(request_group(state_, offsets, config, initial, settings.off_header));
 }
 
 // --- LineGroup -------------------------------------------------------------------------------------

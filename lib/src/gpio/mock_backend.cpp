@@ -315,6 +315,7 @@ MockChip& MockBackend::add_chip(std::string label, unsigned num_lines, const std
 }
 
 MockChip& MockBackend::add_chip(const Board& board) {
+  if (!board_) board_ = &board;
   MockChip& c = add_chip(std::string(board.chip_label), board.num_lines, board.line_names);
   for (unsigned bcm = 0; bcm < board.default_pulls.size(); ++bcm)
     if (board.default_pulls[bcm] == Bias::pull_up) c.pin(bcm).set_idle_level(true);

@@ -36,6 +36,9 @@ struct ChipState {
   std::string line_description(unsigned offset) const { return "line " + std::to_string(offset) + " on " + info.name; }
   /// Range check shared by every backend: EINVAL naming the line count.
   void check_offset(unsigned offset, const char* action) const;
+  /// On a known board, throws GpioError(EPERM) naming the header's GPIOs unless `offset` is on its
+  /// 40-pin header or `off_header_allowed` (header_guard.cpp).
+  void check_on_header(unsigned offset, bool off_header_allowed) const;
   /// Requests through the backend, turning std::system_error into GpioError with the consumer that
   /// holds the line on EBUSY and the permission hint on EACCES.
   std::unique_ptr<LineRequest> request(unsigned offset, const LineConfig& config);

@@ -23,6 +23,8 @@
 
 namespace pinfiber::gpio {
 
+struct Board;
+
 /// What a chip says about itself.
 struct ChipInfo {
   std::string name;   // "gpiochip0"
@@ -140,6 +142,9 @@ class Backend {
   virtual std::string_view name() const = 0;
   /// may: what the backend does by itself. Default: nothing (the common code does it all).
   virtual Capabilities capabilities() const { return {}; }
+  /// may: the board a simulation is modelled on (MockBackend's), which Chip::default_chip() opens
+  /// where no real board is detected. Default: null, for hardware (gpiochip0 is opened then).
+  virtual const Board* simulated_board() const { return nullptr; }
   /// must: the names of the chips present ("gpiochip0", ...), in number order.
   virtual std::vector<std::string> chip_names() = 0;
   /// must: opens a chip by name ("gpiochip0") or path ("/dev/gpiochip0"). Throws std::system_error

@@ -26,6 +26,8 @@ struct ButtonOptions {
   /// Run when_held again every hold_time while the button stays pressed.
   bool hold_repeat = false;
   std::string consumer = "pinfiber-button";
+  /// Allows a line off the board's 40-pin header (InputSettings::off_header).
+  bool off_header = false;
 };
 
 /// A push button. Callbacks run in greenlets (one per event); waits block only the calling greenlet.

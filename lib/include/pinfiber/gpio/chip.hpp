@@ -35,8 +35,9 @@ class Chip {
   /// gpiochip0 when no chip has that label. Throws GpioError as above.
   explicit Chip(const Board& board, Backend& backend = default_backend());
 
-  /// The chip of the default board: the detected Raspberry Pi's header chip, else gpiochip0; on the
-  /// mock, its Pi Zero W chip. Opened once per thread and shared; opened afresh after the default
+  /// The chip of the default board: the detected Raspberry Pi's header chip, else the chip of the
+  /// board a simulation is modelled on (Backend::simulated_board(): the mock's Pi Zero W), else
+  /// gpiochip0. Opened once per thread and shared; opened afresh after the default
   /// backend changes (set_default_backend, use_backend).
   static Chip default_chip();
 
@@ -61,7 +62,8 @@ class Chip {
   unsigned line_offset(std::string_view name) const;
 
   /// Requests line `offset` as an input. Never blocks. Throws GpioError: EINVAL (offset out of
-  /// range), EBUSY (held by another consumer, named in the message), EACCES.
+  /// range), EPERM (a line off the known board's 40-pin header without settings.off_header; the
+  /// message names the header's GPIOs), EBUSY (held by another consumer, named in the message), EACCES.
   InputLine request_input(unsigned offset, const InputSettings& settings = {});
   InputLine request_input(std::string_view line_name, const InputSettings& settings = {});
   /// Requests line `offset` as an output, at settings.initial_value at once. Errors as request_input.
@@ -71,7 +73,8 @@ class Chip {
   /// Requests `offsets` (1 to 64 distinct lines) together as inputs with one set of settings (their
   /// edge, debounce and clock do not apply: a group is read, not watched). Never blocks. All or
   /// nothing: if one line cannot be had, none is requested. Throws GpioError: EINVAL (empty, more
-  /// than 64, repeated or out-of-range offsets), EBUSY (naming the line and its holder), EACCES.
+  /// than 64, repeated or out-of-range offsets), EPERM (off the header, as request_input), EBUSY (naming the line and
+  /// its holder), EACCES.
   LineGroup request_inputs(const std::vector<unsigned>& offsets, const InputSettings& settings = {});
   /// Requests `offsets` together as outputs, each at settings.initial_value at once. Errors as
   /// request_inputs.

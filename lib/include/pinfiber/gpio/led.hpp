@@ -15,6 +15,8 @@ struct LedOptions {
   /// Lit from the start.
   bool initially_lit = false;
   std::string consumer = "pinfiber-led";
+  /// Allows a line off the board's 40-pin header (InputSettings::off_header).
+  bool off_header = false;
 };
 
 /// An LED. blink() runs in a background greenlet that on(), off(), toggle() and another blink()

@@ -54,6 +54,11 @@ struct InputSettings {
   EventClock clock = EventClock::monotonic;
   /// Who holds the line, as other programs see it (gpioinfo, "held by" in errors).
   std::string consumer = "pinfiber";
+  /// Allows a line that is not on the board's 40-pin header (BCM 28-53 on a Pi Zero W: the SD card,
+  /// Wi-Fi, Bluetooth, camera and HDMI lines, wired to the SoC's own functions - reconfiguring one can
+  /// cut the SD card or the Wi-Fi off). Without it such a request fails with GpioError(EPERM) naming
+  /// the header's GPIOs. Checked only where the chip's board is known (Chip::board()).
+  bool off_header = false;
 };
 
 /// Settings of an output request.
@@ -64,6 +69,8 @@ struct OutputSettings {
   Bias bias = Bias::as_is;
   bool active_low = false;
   std::string consumer = "pinfiber";
+  /// As InputSettings::off_header: allows a line that is not on the board's 40-pin header.
+  bool off_header = false;
 };
 
 }  // namespace pinfiber::gpio

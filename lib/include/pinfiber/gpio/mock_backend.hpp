@@ -153,6 +153,9 @@ class MockBackend : public Backend {
   void set_capabilities(const Capabilities& caps) { caps_ = caps; }
   Capabilities capabilities() const override { return caps_; }
 
+  /// The board of the first add_chip(board) (or the constructor's): Chip::default_chip() opens it.
+  const Board* simulated_board() const override { return board_; }
+
   std::string_view name() const override { return "mock"; }
   std::vector<std::string> chip_names() override;
   std::unique_ptr<ChipBackend> open(std::string_view name_or_path) override;
@@ -160,6 +163,7 @@ class MockBackend : public Backend {
  private:
   std::vector<std::unique_ptr<MockChip>> chips_;
   Capabilities caps_{.multi_line = true};
+  const Board* board_ = nullptr;
 };
 
 }  // namespace pinfiber::gpio
