@@ -251,25 +251,68 @@ TEST_F(GpiodTest, GroupIsAllOrNothing) {
   EXPECT_FALSE(fake_.line(1, 17).used);
 }
 
-TEST_F(GpiodTest, LostEdgeIsInferredFromTwoEqualEdges) {
+TEST_F(GpiodTest, SilentOverflowIsFoundByReReadingTheLevel) {
   // The v1 kernel drops the newest event when its 16-event queue is full and says nothing: 17
-  // edges unread leave rising..falling (16) queued and the 17th, rising, lost.
+  // edges unread leave rising..falling (16) queued and the 17th, rising, lost - the line is high.
   Chip chip("gpiochip1", gpiod_);
   auto in = chip.request_input(22, {.edge = Edge::both});
   for (int i = 0; i < 17; ++i) fake_.set_level(1, 22, i % 2 == 0, now_ns());
   std::vector<EdgeEvent> got;
   while (auto ev = in.wait_edge(Edge::both, 0ms)) got.push_back(*ev);
-  ASSERT_EQ(got.size(), 16u);
-  EXPECT_EQ(got.back().edge, Edge::falling);
-  EXPECT_EQ(in.lost_count(), 0u);           // nothing to tell yet
-  fake_.set_level(1, 22, false, now_ns());  // high (the lost rising edge) -> low
-  auto ev = in.wait_edge(Edge::both, 0ms);
-  ASSERT_TRUE(ev);
-  EXPECT_EQ(ev->edge, Edge::falling);  // falling after falling: the rising between was lost
-  EXPECT_TRUE(ev->lost_before);
-  EXPECT_EQ(ev->seqno, 0u);
+  // A full read may hide an overflow: once the queue was empty the level was read (high) and, as it
+  // differs from the last event (falling), reported by a synthetic rising edge.
+  ASSERT_EQ(got.size(), 17u);
+  EXPECT_EQ(got[15].edge, Edge::falling);
+  EXPECT_FALSE(got[15].synthetic);
+  EXPECT_EQ(got.back().edge, Edge::rising);
+  EXPECT_TRUE(got.back().synthetic);
+  EXPECT_TRUE(got.back().lost_before);
+  EXPECT_EQ(got.back().offset, 22u);
   EXPECT_EQ(in.lost_count(), 1u);
   EXPECT_EQ(in.lost_events(), 1u);
+  fake_.set_level(1, 22, false, now_ns());  // high -> low: an ordinary edge again
+  auto ev = in.wait_edge(Edge::both, 0ms);
+  ASSERT_TRUE(ev);
+  EXPECT_EQ(ev->edge, Edge::falling);
+  EXPECT_FALSE(ev->lost_before);
+  EXPECT_FALSE(ev->synthetic);
+  EXPECT_EQ(in.lost_count(), 1u);
+}
+
+TEST_F(GpiodTest, FullQueueWhoseLevelAgreesGivesNoSyntheticEvent) {
+  // 16 edges exactly: a full read, nothing lost, the line low as the last event says.
+  Chip chip("gpiochip1", gpiod_);
+  auto in = chip.request_input(22, {.edge = Edge::both});
+  for (int i = 0; i < 16; ++i) fake_.set_level(1, 22, i % 2 == 0, now_ns());
+  std::vector<EdgeEvent> got;
+  while (auto ev = in.wait_edge(Edge::both, 0ms)) got.push_back(*ev);
+  ASSERT_EQ(got.size(), 16u);
+  EXPECT_EQ(got.back().edge, Edge::falling);
+  EXPECT_FALSE(got.back().synthetic);
+  EXPECT_EQ(in.lost_count(), 0u);
+}
+
+TEST_F(GpiodTest, ALateEdgeIsNotReportedTwice) {
+  // The level can change before its event is queued (the kernel's interrupt thread runs after the
+  // line moved): a synthetic event then stands for that edge, and the real one, when it comes, is
+  // not reported again.
+  Chip chip("gpiochip1", gpiod_);
+  auto in = chip.request_input(22, {.edge = Edge::both});
+  for (int i = 0; i < 16; ++i) fake_.set_level(1, 22, i % 2 == 0, now_ns());  // full: a re-read follows
+  fake_.line(1, 22).level = true;                                             // moved, no event yet
+  std::vector<EdgeEvent> got;
+  while (auto ev = in.wait_edge(Edge::both, 0ms)) got.push_back(*ev);
+  ASSERT_EQ(got.size(), 17u);
+  EXPECT_TRUE(got.back().synthetic);
+  EXPECT_EQ(got.back().edge, Edge::rising);
+  fake_.line(1, 22).level = false;
+  fake_.set_level(1, 22, true, now_ns());  // the late event of that rising edge
+  EXPECT_FALSE(in.wait_edge(Edge::both, 0ms));
+  fake_.set_level(1, 22, false, now_ns());  // and the next one is reported
+  auto ev = in.wait_edge(Edge::both, 0ms);
+  ASSERT_TRUE(ev);
+  EXPECT_EQ(ev->edge, Edge::falling);
+  EXPECT_FALSE(ev->synthetic);
 }
 
 TEST_F(GpiodTest, KernelFeaturesOfUapiV2AreRefusedByName) {

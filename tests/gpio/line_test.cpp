@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 
 #include <sys/socket.h>
+#include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -281,19 +283,101 @@ TEST_F(LineTest, RisingAndFallingHandlersOnOneLine) {
   in.release();  // stops the event greenlet
 }
 
-TEST_F(LineTest, HandlersRunInTheirOwnGreenletsAndMayBlock) {
+TEST_F(LineTest, HandlersRunInOrderInOneGreenletAndMayBlock) {
   auto in = chip().request_input(22, {.edge = Edge::rising});
   std::vector<Duration> done;
-  in.on_rising([&](const EdgeEvent&) {
-    pinfiber::sleep(100ms);  // a slow handler does not hold up the next event
+  std::vector<pinfiber::detail::Fiber*> where;
+  in.on_rising([&](const EdgeEvent& ev) {
+    where.push_back(getcurrent().fiber());
+    pinfiber::sleep(100ms);  // a slow handler: the next event waits for it, in order
+    done.push_back(at(ev));
     done.push_back(since_start());
   });
   pin(22).pulse(10ms);
   pin(22).pulse(10ms);
-  pinfiber::sleep(200ms);
-  EXPECT_THAT(done, ElementsAre(100ms, 110ms));
+  pinfiber::sleep(300ms);
+  EXPECT_THAT(done, ElementsAre(0ms, 100ms, 10ms, 200ms));  // each with its own event's time
+  ASSERT_EQ(where.size(), 2u);
+  EXPECT_EQ(where[0], where[1]);
+  EXPECT_EQ(pinfiber::hub().greenlet_count(), 1u);  // the line's handler greenlet
   in.clear_handlers();
+  pinfiber::sleep(0);
   EXPECT_EQ(pinfiber::hub().greenlet_count(), 0u);
+}
+
+TEST_F(LineTest, NoGreenletIsSpawnedPerEdge) {
+  auto in = chip().request_input(22, {.edge = Edge::both});
+  std::set<pinfiber::detail::Fiber*> where;
+  int rising = 0, falling = 0;
+  in.on_rising([&](const EdgeEvent&) { ++rising, where.insert(getcurrent().fiber()); });
+  in.on_falling([&](const EdgeEvent&) { ++falling, where.insert(getcurrent().fiber()); });
+  std::size_t most = 0;
+  for (int i = 0; i < 100; ++i) {
+    pin(22).pulse(1ms);
+    pinfiber::sleep(1ms);
+    most = std::max(most, pinfiber::hub().greenlet_count());
+  }
+  EXPECT_EQ(rising, 100);
+  EXPECT_EQ(falling, 100);
+  EXPECT_EQ(where.size(), 1u);
+  EXPECT_EQ(most, 1u);
+}
+
+TEST_F(LineTest, WaitersAndTheHubReadWhileAHandlerBlocks) {
+  auto in = chip().request_input(22, {.edge = Edge::both});
+  std::vector<Duration> handled;
+  in.on_rising([&](const EdgeEvent& ev) {
+    pinfiber::sleep(1s);
+    handled.push_back(at(ev));
+  });
+  Duration served_at{};
+  auto waiter = pinfiber::spawn([&] {
+    auto ev = in.wait_edge(Edge::falling);
+    served_at = since_start();
+    return ev;
+  });
+  pin(22).drive_high();   // the handler blocks for 1 s from here
+  pinfiber::sleep(10ms);  // meanwhile 40 more edges: more than the kernel's 16-event queue
+  for (int i = 0; i < 20; ++i) {
+    pin(22).pulse(5ms, false);
+    pinfiber::sleep(5ms);
+  }
+  ASSERT_TRUE(waiter.get());
+  EXPECT_EQ(at(*waiter.get()), 10ms);
+  EXPECT_EQ(served_at, 10ms);  // served at once, not after the handler
+  pinfiber::sleep(30s);
+  ASSERT_EQ(handled.size(), 21u);  // nothing lost: the hub read every edge as it came
+  EXPECT_EQ(handled[1], 15ms);
+  EXPECT_EQ(handled.back(), 205ms);
+  EXPECT_EQ(in.lost_count(), 0u);
+}
+
+TEST_F(LineTest, AThrowingHandlerIsReportedAndLaterEventsStillRun) {
+  expect_failures();
+  auto in = chip().request_input(22, {.edge = Edge::rising});
+  int calls = 0;
+  in.on_rising([&](const EdgeEvent&) {
+    if (++calls == 1) throw std::runtime_error("first press");
+  });
+  pin(22).pulse(1ms);
+  pinfiber::sleep(5ms);
+  pin(22).pulse(1ms);
+  pinfiber::sleep(5ms);
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(failures(), 1);
+}
+
+TEST_F(LineTest, AHandlerMayReleaseItsOwnLine) {
+  auto in = chip().request_input(22, {.edge = Edge::rising});
+  bool after = false;
+  in.on_rising([&](const EdgeEvent&) {
+    in.release();
+    after = true;  // the handler that released it runs to its end
+  });
+  pin(22).pulse(1ms);
+  pinfiber::sleep(5ms);
+  EXPECT_TRUE(after);
+  EXPECT_FALSE(pin(22).requested());
 }
 
 TEST_F(LineTest, WaitersAlsoSeeEventsWhileHandlersRun) {

@@ -1,13 +1,23 @@
-// Input and output lines: event reading, debounce, dispatch to waiters and handlers.
+// Input and output lines: event reading, debounce, lost-edge recovery, dispatch to waiters and
+// handlers.
 //
-// Who reads the request's fd: at most one greenlet at a time (`reading`), so events are read in bulk
-// once and handed out, instead of every waiter racing for the same read. With handlers registered
-// that is the line's pump greenlet, for as long as there are handlers; otherwise it is the first
-// greenlet in wait_edge, and when it leaves (event, timeout, kill) the others take over.
+// Who reads the request's fd. While the line has handlers (or a device's observer, as a Button has),
+// the hub itself does, through an FdWatch: its callback reads the events in bulk and hands each one
+// to the waiting greenlets, the observer and the handlers' queue - no greenlet is spawned or switched
+// to on the way. Otherwise at most one greenlet at a time reads (`reading`), so events are read in
+// bulk once and handed out instead of every waiter racing for the same read: the first greenlet in
+// wait_edge, and when it leaves (event, timeout, kill) the others take over.
+//
+// Handlers run in one greenlet per line (`runner`), one after another in the order the events came,
+// each event's handlers in the order they were added. One greenlet rather than one per event (as
+// before): no spawn, no stack taken per edge, and the order a user sees is the order of the edges.
+// A handler may block (gpiozero's callbacks run in a thread and may too); events meanwhile wait in
+// `pending`, and the hub keeps reading, so waiters, Button's state and lost-edge detection stay live.
 
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <ctime>
 #include <system_error>
 #include <utility>
 
@@ -26,12 +36,36 @@ namespace {
 // The kernel's per-request event FIFO holds 16 events (gpiolib-cdev, uAPI v1); reading that many at
 // once empties it in one system call.
 constexpr std::size_t kEventBatch = 16;
+// Events waiting for a blocked handler: beyond this the oldest are dropped and counted as lost, as the
+// kernel's own queue does (uAPI v2), so a handler that never returns costs bounded memory.
+constexpr std::size_t kPendingCapacity = 1024;
 
 void wake_waiters_without_event(InputState& st) {
   for (EdgeWaiter* w : st.waiters)
     if (!w->got) pinfiber::detail::wake(w->fiber);
 }
+
+void on_readable(pinfiber::detail::FdWatch& w, int) { static_cast<InputState*>(w.context())->pump_events(); }
+
+void on_settle(pinfiber::detail::TimerNode* n) { static_cast<InputState*>(n->context)->pump_events(); }
+
+// Now on the line's event clock, for a synthetic event.
+std::int64_t event_clock_now(EventClock clock) {
+  if (clock == EventClock::realtime) {
+    timespec ts{};
+    ::clock_gettime(CLOCK_REALTIME, &ts);
+    return std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+  }
+  return Clock::now().time_since_epoch().count();  // CLOCK_MONOTONIC (or the paused test clock)
+}
 }  // namespace
+
+InputState::InputState() : watch(&on_readable, this) {
+  settle_timer.fire = &on_settle;
+  settle_timer.context = this;
+}
+
+InputState::~InputState() { pinfiber::detail::disarm_timer(settle_timer); }
 
 void InputState::read_round(TimePoint deadline) {
   reading = true;
@@ -58,7 +92,35 @@ void InputState::read_round(TimePoint deadline) {
 
 void InputState::pump_events() {
   if (!request) return;
+  if (dispatching) {
+    // In the hub (the watch's or the timer's callback) nothing may be thrown: a failure stops the
+    // reading and goes to those who wait for events, each of whom throws it.
+    try {
+      if (failure) return;
+      drain();
+      resync();
+    } catch (...) {
+      failure = std::current_exception();
+      watch.stop();
+      pinfiber::detail::disarm_timer(settle_timer);
+      wake_runner();
+      wake_waiters_without_event(*this);
+      return;
+    }
+    if (debouncer && debouncer->deadline() != TimePoint::max()) {
+      pinfiber::detail::arm_timer(settle_timer, debouncer->deadline());
+    } else {
+      pinfiber::detail::disarm_timer(settle_timer);
+    }
+    return;
+  }
+  drain();
+  resync();
+}
+
+std::size_t InputState::drain() {
   std::array<EdgeEvent, kEventBatch> buf;
+  std::size_t total = 0;
   for (;;) {
     bool lost_flag = false;
     std::size_t n = 0;
@@ -67,18 +129,33 @@ void InputState::pump_events() {
     } catch (...) {
       rethrow_as_gpio_error("read events of " + description());
     }
+    total += n;
     for (std::size_t i = 0; i < n; ++i) {
       EdgeEvent ev = buf[i];
       ev.offset = offset;
+      if (synthetic_edge) {
+        // The real event a synthetic one stood for (its edge had not been queued yet when the level
+        // was re-read) is not reported twice.
+        const Edge stood_for = *std::exchange(synthetic_edge, std::nullopt);
+        if (ev.edge == stood_for && !seqnos) continue;
+        if (ev.edge == stood_for && seqnos && ev.seqno == last_seqno + 1) {
+          last_seqno = ev.seqno;
+          continue;
+        }
+      }
       if (seqnos) {
         // uAPI v2 numbers each line's events; the kernel drops the oldest when its queue is full, so
         // a gap before this one is exactly what was lost.
-        if (ev.seqno > last_seqno + 1) ++lost, lost_events += ev.seqno - last_seqno - 1, gap = true;
+        if (ev.seqno > last_seqno + 1) {
+          ++lost, lost_events += ev.seqno - last_seqno - 1, gap = true;
+          suspect = counted = true;
+        }
         last_seqno = ev.seqno;
       } else if ((debouncer || settings.edge == Edge::both) && ev.edge == last_raw && !gap) {
         // uAPI v1 cannot say that its queue overflowed; two edges of one kind in a row on a line
         // that reports both kinds can only mean the other one in between was dropped.
         ++lost, ++lost_events, gap = true;
+        suspect = counted = true;
       }
       if (std::exchange(gap, false)) ev.lost_before = true;
       last_raw = ev.edge;
@@ -91,24 +168,71 @@ void InputState::pump_events() {
     if (lost_flag) {
       ++lost, ++lost_events;
       gap = true;
-      // Whatever was dropped, the level is re-read once the line has been quiet for the period.
-      if (debouncer) debouncer->on_lost(Clock::now());
+      suspect = counted = true;
     }
+    // The v1 kernel drops the newest events of a full queue and says nothing: a full read may be one.
+    if (n == buf.size() && !seqnos) suspect = true;
     if (n < buf.size()) break;
   }
+  if (suspect && debouncer) {
+    // Whatever was dropped, the level is re-read once the line has been quiet for the period.
+    debouncer->on_lost(Clock::now());
+    suspect = counted = false;
+  }
   if (debouncer && debouncer->due(Clock::now())) {
-    bool level;
+    bool now_level;
     try {
-      level = request->get_value();
+      now_level = request->get_value();
     } catch (...) {
       rethrow_as_gpio_error("read " + description());
     }
-    if (auto ev = debouncer->settle(level); ev && edge_matches(settings.edge, ev->edge)) deliver(*ev);
+    if (auto ev = debouncer->settle(now_level); ev && edge_matches(settings.edge, ev->edge)) deliver(*ev);
   }
+  return total;
+}
+
+void InputState::resync() {
+  // After a loss the last event delivered may not be the line's level (uAPI v1 drops the newest
+  // events: a press whose release was dropped would stay pressed for good). The level is re-read with
+  // the queue empty and, if it differs, reported as a synthetic event. Only on lines that report both
+  // edges (a rising-only line says nothing about its level in between) and without software debounce
+  // (the debouncer re-reads the level itself).
+  if (!suspect || debouncer || settings.edge != Edge::both) {
+    suspect = counted = false;
+    return;
+  }
+  for (int round = 0; round < 3; ++round) {
+    bool now_level;
+    try {
+      now_level = request->get_value();
+    } catch (...) {
+      rethrow_as_gpio_error("read " + description());
+    }
+    // An edge after the queue was emptied may have queued its event meanwhile: those come first, and
+    // the level is looked at again after them.
+    if (drain() > 0) continue;
+    if (level && *level != now_level) {
+      if (!counted) ++lost, ++lost_events;  // a silent v1 overflow, proven by the level
+      EdgeEvent ev;
+      ev.edge = now_level ? Edge::rising : Edge::falling;
+      ev.timestamp_ns = event_clock_now(settings.clock);
+      ev.offset = offset;
+      ev.lost_before = true;
+      ev.seqno = last_seqno;
+      ev.synthetic = true;
+      gap = false;  // reported here; the next real event is not after a gap
+      last_raw = ev.edge;
+      synthetic_edge = ev.edge;
+      deliver(ev);
+    }
+    break;
+  }
+  suspect = counted = false;
 }
 
 void InputState::deliver(const EdgeEvent& ev) {
   if (!edge_matches(settings.edge, ev.edge)) return;
+  level = ev.edge == Edge::rising;
   bool taken = false;
   for (EdgeWaiter* w : waiters) {
     if (!w->got && edge_matches(w->which, ev.edge)) {
@@ -118,37 +242,85 @@ void InputState::deliver(const EdgeEvent& ev) {
       break;
     }
   }
-  if (handlers.empty()) {
+  const bool to_handlers = !observer || observer(ev);
+  if (!dispatching) {
     if (!taken) queued.push_back(ev);
     return;
   }
-  std::erase_if(running, [](const GreenletBase& g) { return g.dead(); });
-  for (auto& [edge, handler] : handlers) {
-    if (!edge_matches(edge, ev.edge)) continue;
-    running.push_back(
-        spawn_with(SpawnOptions{.name = "gpio handler of " + description()}, [h = handler, ev] { h(ev); }));
+  if (!to_handlers || handlers.empty()) return;
+  if (pending.size() >= kPendingCapacity) {
+    pending.pop_front();
+    ++lost, ++lost_events;
+    pending.front().lost_before = true;
+  }
+  pending.push_back(ev);
+  wake_runner();
+}
+
+void InputState::wake_runner() {
+  if (runner_idle && runner && !runner.dead()) pinfiber::detail::wake(runner.fiber());
+}
+
+void InputState::run_handlers() {
+  for (;;) {
+    runner_idle = true;
+    struct Busy {
+      bool& idle;
+      ~Busy() { idle = false; }
+    } busy{runner_idle};
+    pinfiber::detail::wait_until({"GPIO events for handlers"}, TimePoint::max(),
+                                 [&] { return !pending.empty() || failure || handlers.empty() || !request; });
+    runner_idle = false;
+    if (failure) std::rethrow_exception(failure);
+    if (handlers.empty() || !request) return;
+    const EdgeEvent ev = pending.front();
+    pending.pop_front();
+    // By index, each handler held while it runs: a handler may add or clear handlers.
+    for (std::size_t i = 0; i < handlers.size(); ++i) {
+      if (!edge_matches(handlers[i].first, ev.edge)) continue;
+      const std::shared_ptr<EdgeHandler> h = handlers[i].second;
+      try {
+        (*h)(ev);
+      } catch (const GreenletExit&) {
+        throw;  // release() or the hub's end
+      } catch (...) {
+        // Reported like any greenlet's failure: this greenlet ends with it, and a new one (spawned
+        // only here, never per event) serves the events still to come.
+        runner = GreenletBase();
+        if (request && !handlers.empty()) start_dispatch();
+        throw;
+      }
+    }
   }
 }
 
-void InputState::start_pump() {
-  if (pump && !pump.dead()) return;
-  pump = spawn_with(SpawnOptions{.name = "gpio events of " + description()}, [this] {
-    for (;;) read_round(TimePoint::max());
-  });
+void InputState::start_dispatch() {
+  if (!dispatching) {
+    dispatching = true;
+    failure = nullptr;
+    watch.set(request->event_fd(), pinfiber::detail::fd_readable);
+    watch.start();
+    // A greenlet reading for the waiters hands over to the hub at its next wake-up.
+    wake_waiters_without_event(*this);
+  }
+  if (!handlers.empty() && (!runner || runner.dead())) {
+    runner = spawn_with(SpawnOptions{.name = "gpio handlers of " + description()}, [this] { run_handlers(); });
+  }
 }
 
-void InputState::stop(bool kill_handlers) {
-  if (pump) {
-    GreenletBase p = std::exchange(pump, GreenletBase());
-    if (p.fiber() != getcurrent().fiber()) p.kill();
+void InputState::stop_dispatch(bool kill_runner) {
+  dispatching = false;
+  watch.stop();
+  pinfiber::detail::disarm_timer(settle_timer);
+  pending.clear();
+  if (kill_runner && runner) {
+    GreenletBase r = std::exchange(runner, GreenletBase());
+    if (r.fiber() != getcurrent().fiber()) r.kill();
+  } else {
+    wake_runner();  // it finds nothing to do and ends; a handler running now finishes first
   }
-  if (kill_handlers) {
-    std::vector<GreenletBase> live;
-    live.swap(running);
-    const GreenletBase self = getcurrent();
-    std::erase_if(live, [&](const GreenletBase& g) { return g == self || g.dead(); });
-    if (!live.empty()) killall(std::span<const GreenletBase>(live));
-  }
+  // Waiters that counted on the hub's reading take it over.
+  wake_waiters_without_event(*this);
 }
 
 }  // namespace detail
@@ -204,51 +376,47 @@ std::optional<EdgeEvent> InputLine::wait_edge(Edge which, TimeSpan timeout) {
     detail::EdgeWaiter* w;
     ~Leave() { std::erase(s.waiters, w); }
   } leave{*st, &me};
-  // One greenlet at a time reads the line's events for everyone (see the top of this file); the
-  // others wait to be handed one, or to take over the reading when that greenlet leaves.
+  // The hub reads for everyone while the line dispatches; otherwise one greenlet at a time does (see
+  // the top of this file), and the others wait to be handed an event or to take over the reading.
+  const auto someone_reads = [&] { return st->reading || (st->dispatching && !st->failure); };
   for (;;) {
     if (me.got) return me.got;
     if (!st->request) throw GpioError(EBADF, "wait for an edge on " + st->description(), "the line was released");
-    if (!st->reading && !(st->pump && !st->pump.dead())) {
+    if (st->failure) std::rethrow_exception(st->failure);
+    if (!someone_reads()) {
       if (Clock::now() >= deadline) return std::nullopt;
       st->read_round(deadline);
       continue;
     }
-    const bool woken = pinfiber::detail::wait_until({"a GPIO edge"}, deadline, [&] {
-      return me.got || !st->request || (!st->reading && !(st->pump && !st->pump.dead()));
-    });
+    const bool woken = pinfiber::detail::wait_until(
+        {"a GPIO edge"}, deadline, [&] { return me.got || !st->request || st->failure || !someone_reads(); });
     if (!woken) return me.got;
   }
 }
 
-void InputLine::on_rising(EdgeHandler handler) {
-  if (!state_ || !state_->request) throw_released("add a handler to");
-  if (state_->settings.edge == Edge::none)
-    throw GpioError(EINVAL, "add a handler to " + state_->description(), "it was requested with Edge::none");
-  state_->handlers.emplace_back(Edge::rising, std::move(handler));
-  state_->start_pump();
+namespace {
+void add_handler(const std::shared_ptr<detail::InputState>& st, Edge edge, EdgeHandler handler) {
+  if (!st || !st->request) throw_released("add a handler to");
+  if (st->settings.edge == Edge::none)
+    throw GpioError(EINVAL, "add a handler to " + st->description(), "it was requested with Edge::none");
+  st->handlers.emplace_back(edge, std::make_shared<EdgeHandler>(std::move(handler)));
+  st->start_dispatch();
 }
+}  // namespace
 
-void InputLine::on_falling(EdgeHandler handler) {
-  if (!state_ || !state_->request) throw_released("add a handler to");
-  if (state_->settings.edge == Edge::none)
-    throw GpioError(EINVAL, "add a handler to " + state_->description(), "it was requested with Edge::none");
-  state_->handlers.emplace_back(Edge::falling, std::move(handler));
-  state_->start_pump();
-}
-
-void InputLine::on_edge(EdgeHandler handler) {
-  if (!state_ || !state_->request) throw_released("add a handler to");
-  if (state_->settings.edge == Edge::none)
-    throw GpioError(EINVAL, "add a handler to " + state_->description(), "it was requested with Edge::none");
-  state_->handlers.emplace_back(Edge::both, std::move(handler));
-  state_->start_pump();
-}
+void InputLine::on_rising(EdgeHandler handler) { add_handler(state_, Edge::rising, std::move(handler)); }
+void InputLine::on_falling(EdgeHandler handler) { add_handler(state_, Edge::falling, std::move(handler)); }
+void InputLine::on_edge(EdgeHandler handler) { add_handler(state_, Edge::both, std::move(handler)); }
 
 void InputLine::clear_handlers() {
   if (!state_) return;
   state_->handlers.clear();
-  state_->stop(false);
+  if (state_->observer) {
+    state_->pending.clear();
+    state_->wake_runner();  // it ends; a handler running now finishes first
+  } else if (state_->dispatching) {
+    state_->stop_dispatch(false);
+  }
 }
 
 std::uint64_t InputLine::lost_count() const { return state_ ? state_->lost : 0; }
@@ -260,7 +428,8 @@ void InputLine::release() {
   if (!state_) return;
   std::shared_ptr<detail::InputState> st = std::move(state_);
   st->handlers.clear();
-  st->stop(true);
+  st->observer = nullptr;
+  st->stop_dispatch(true);
   st->request.reset();
   st->queued.clear();
   detail::wake_waiters_without_event(*st);

@@ -43,6 +43,12 @@ struct EdgeEvent {
   /// backend numbers events (Capabilities::sequence_numbers); 0 otherwise. Consecutive unless events
   /// were lost. With software debounce, the number of the last raw edge.
   std::uint64_t seqno = 0;
+  /// True for an event no kernel reported: after events were lost, pinfiber re-read the line's level
+  /// and it differed from the last event delivered, so this event brings the line up to date (stamped
+  /// when the level was read; lost_before is set; seqno is the last real event's). Only on lines
+  /// requested with Edge::both and without software debounce (the debouncer re-reads by itself). If
+  /// the real edge was merely late, it is not reported again.
+  bool synthetic = false;
 
   friend bool operator==(const EdgeEvent&, const EdgeEvent&) = default;
 };

@@ -43,6 +43,9 @@ class Led {
   void toggle();
   /// Whether it is lit now.
   bool is_lit() const;
+  /// gpiozero's names for it: value() is 1 while lit; is_active() is is_lit(). Never block.
+  int value() const { return is_lit() ? 1 : 0; }
+  bool is_active() const { return is_lit(); }
   /// Blinks `n` times (0: until stopped): lit for `on_time`, dark for `off_time`. With `background`
   /// (the default) it returns at once and a greenlet blinks; otherwise it blocks the caller for the
   /// whole blink. Ends dark.

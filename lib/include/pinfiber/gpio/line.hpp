@@ -19,7 +19,7 @@ struct InputState;
 struct OutputState;
 }  // namespace detail
 
-/// Runs in its own greenlet for each event it matches.
+/// Runs for each event it matches, in the line's handler greenlet (see InputLine).
 using EdgeHandler = std::function<void(const EdgeEvent&)>;
 
 /// A line requested as an input. Movable; the line is released when it is destroyed or release()d,
@@ -29,10 +29,17 @@ using EdgeHandler = std::function<void(const EdgeEvent&)>;
 ///   line.on_rising([](const EdgeEvent&) { std::puts("pressed"); });
 ///   auto ev = line.wait_edge(Edge::falling, 5s);       // blocks this greenlet, like a socket read
 ///
-/// Events are read from the request's fd in bulk (up to the kernel's 16 per read) whenever a greenlet
-/// waits or a handler is registered. With handlers registered, each event goes to the matching
-/// handlers (each run in a new greenlet) and to greenlets already waiting in wait_edge; without
-/// handlers, events queue until a wait_edge takes them, like bytes on a socket.
+/// Events are read from the request's fd in bulk (up to the kernel's 16 per read). While handlers
+/// are registered the hub reads them as they come and hands each to the greenlets waiting in
+/// wait_edge and to the handlers, which run one after another in one greenlet per line (made by the
+/// first handler; no greenlet is spawned per event), in the order of the events; a handler may block,
+/// later events then wait for it (up to 1024, then the oldest are dropped and counted as lost).
+/// Without handlers, events queue until a wait_edge takes them, like bytes on a socket.
+///
+/// Lost events (the kernel's queue overflowed): counted (lost_count, lost_events), flagged on the
+/// next event (EdgeEvent::lost_before), and on a both-edges line the level is re-read once the queue
+/// is empty; if it differs from the last event's, a synthetic event (EdgeEvent::synthetic) reports
+/// it, so a reader of the events never stays on a wrong level.
 class InputLine {
  public:
   InputLine() = default;
@@ -50,10 +57,11 @@ class InputLine {
   /// released while waiting, and the caller's own interrupts (kill, Timeout).
   std::optional<EdgeEvent> wait_edge(Edge which = Edge::both, TimeSpan timeout = forever);
 
-  /// Adds a handler for rising / falling / any edges; each matching event runs it in a new greenlet
-  /// (a rising and a falling handler on one line are fine). Handlers stay until clear_handlers() or
-  /// release(). An exception escaping a handler is reported like any greenlet's. Throws GpioError
-  /// if the line has no edges requested.
+  /// Adds a handler for rising / falling / any edges; each matching event runs it in the line's
+  /// handler greenlet, after the handlers of earlier events (a rising and a falling handler on one
+  /// line are fine). Handlers stay until clear_handlers() or release(). An exception escaping a
+  /// handler is reported like any greenlet's (that greenlet ends; a new one serves later events).
+  /// Throws GpioError if the line has no edges requested.
   void on_rising(EdgeHandler handler);
   void on_falling(EdgeHandler handler);
   void on_edge(EdgeHandler handler);
@@ -70,12 +78,14 @@ class InputLine {
   std::string description() const;
   bool requested() const { return static_cast<bool>(state_); }
 
-  /// Releases the line: stops handlers' event reading, kills running handler greenlets (other than
-  /// the caller) and wakes waiters with GpioError. Blocks until those greenlets have ended.
+  /// Releases the line: stops the event reading, kills the handler greenlet (unless it is the
+  /// caller: then the handler running now finishes) and wakes waiters with GpioError. Blocks until
+  /// that greenlet has ended.
   void release();
 
  private:
   friend class Chip;
+  friend class Button;  // its state follows each edge as the hub reads it (an observer, internal)
   explicit InputLine(std::shared_ptr<detail::InputState> state);
   std::shared_ptr<detail::InputState> state_;
 };
