@@ -21,7 +21,9 @@
 
 #include <chrono>
 #include <exception>
+#include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 
@@ -101,6 +103,9 @@ class GpioTest : public HubTest {
   void SetUp() override {
     HubTest::SetUp();
     pinfiber::gpio::set_default_backend(&mock_);
+    // Histories start with the test, so the first change's time counts from start_.
+    auto& chip = mock_.chip(0);
+    for (unsigned i = 0; i < chip.info().num_lines; ++i) chip.pin(i).clear_history();
   }
   void TearDown() override {
     chip_.reset();
@@ -125,5 +130,27 @@ class GpioTest : public HubTest {
   pinfiber::gpio::MockBackend mock_{pinfiber::gpio::boards::raspberry_pi_zero_w()};
   std::optional<pinfiber::gpio::Chip> chip_;
 };
+
+/// gpiozero's MockPin.assert_states_and_times for GoogleTest: the pin's history of changes, each
+/// level with its time since the previous change (the first: since the test began, or since
+/// clear_history()), within `tolerance`. On failure it says what differs and prints the history.
+///
+///   led.blink(100ms, 200ms, 2);
+///   pinfiber::sleep(1s);
+///   EXPECT_TRUE(states_and_times(pin(17), {{0ms, true}, {100ms, false}, {200ms, true}, {100ms, false}}));
+inline ::testing::AssertionResult states_and_times(const pinfiber::gpio::MockPin& pin,
+                                                   std::initializer_list<pinfiber::gpio::MockPin::State> expected,
+                                                   pinfiber::Duration tolerance = pinfiber::Duration::zero()) {
+  const std::string why = pin.compare_states_and_times(std::span(expected.begin(), expected.size()), tolerance);
+  if (why.empty()) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << why;
+}
+
+/// gpiozero's MockPin.assert_states: the levels of the pin's history, without times.
+inline ::testing::AssertionResult states(const pinfiber::gpio::MockPin& pin, std::initializer_list<bool> expected) {
+  const std::string why = pin.compare_states(std::span(expected.begin(), expected.size()));
+  if (why.empty()) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << why;
+}
 
 }  // namespace pinfiber::testing

@@ -7,8 +7,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <deque>
 #include <stdexcept>
 #include <system_error>
@@ -189,6 +192,11 @@ void MockPin::update() {
   }
   if (level == level_) return;
   level_ = level;
+  if (history_.size() >= capacity_) {
+    origin_ = history_.front().at;
+    history_.pop_front();
+    ++dropped_;
+  }
   history_.push_back({Clock::now(), level});
   if (request_) request_->on_change(level);
 }
@@ -222,6 +230,68 @@ void MockPin::bounce(bool final_level, unsigned times, TimeSpan interval) {
 }
 
 bool MockPin::level() const { return level_; }
+
+MockPin::MockPin(unsigned offset, std::string name) : offset_(offset), name_(std::move(name)), origin_(Clock::now()) {}
+
+void MockPin::clear_history() {
+  history_.clear();
+  dropped_ = 0;
+  origin_ = Clock::now();
+}
+
+void MockPin::set_history_capacity(std::size_t n) {
+  capacity_ = std::max<std::size_t>(n, 1);
+  while (history_.size() > capacity_) {
+    origin_ = history_.front().at;
+    history_.pop_front();
+    ++dropped_;
+  }
+}
+
+namespace {
+std::string level_name(bool level) { return level ? "high" : "low"; }
+std::string ms(Duration d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f ms", std::chrono::duration<double, std::milli>(d).count());
+  return buf;
+}
+}  // namespace
+
+std::string MockPin::compare_states_and_times(std::span<const State> expected, Duration tolerance) const {
+  std::string history = "history of pin " + std::to_string(offset_) + ":";
+  TimePoint prev = origin_;
+  for (const Change& c : history_) {
+    history += " +" + ms(c.at - prev) + " " + level_name(c.level) + ";";
+    prev = c.at;
+  }
+  if (dropped_ > 0) history += " (" + std::to_string(dropped_) + " older changes dropped)";
+  if (history_.size() != expected.size())
+    return std::to_string(expected.size()) + " changes expected, " + std::to_string(history_.size()) + " recorded; " +
+           history;
+  prev = origin_;
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    const Change& c = history_[i];
+    const Duration after = c.at - prev;
+    prev = c.at;
+    const Duration off = after > expected[i].after ? after - expected[i].after : expected[i].after - after;
+    if (c.level != expected[i].level || off > tolerance)
+      return "change " + std::to_string(i + 1) + ": expected " + level_name(expected[i].level) + " +" +
+             ms(expected[i].after) + ", recorded " + level_name(c.level) + " +" + ms(after) + " (tolerance " +
+             ms(tolerance) + "); " + history;
+  }
+  return {};
+}
+
+std::string MockPin::compare_states(std::span<const bool> expected) const {
+  std::string got;
+  for (const Change& c : history_) got += level_name(c.level) + " ";
+  bool same = history_.size() == expected.size();
+  for (std::size_t i = 0; same && i < expected.size(); ++i) same = history_[i].level == expected[i];
+  if (same) return {};
+  std::string want;
+  for (bool b : expected) want += level_name(b) + " ";
+  return "pin " + std::to_string(offset_) + ": expected levels " + want + "- recorded " + got;
+}
 
 void MockPin::set_idle_level(bool level) {
   idle_level_ = level;
@@ -319,7 +389,7 @@ MockChip& MockBackend::add_chip(const Board& board) {
   MockChip& c = add_chip(std::string(board.chip_label), board.num_lines, board.line_names);
   for (unsigned bcm = 0; bcm < board.default_pulls.size(); ++bcm)
     if (board.default_pulls[bcm] == Bias::pull_up) c.pin(bcm).set_idle_level(true);
-  for (auto& p : c.pins_) p->history_.clear();
+  for (auto& p : c.pins_) p->clear_history();
   return c;
 }
 

@@ -8,8 +8,11 @@
 // thread only.
 
 #include <cstddef>
+#include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,11 +59,37 @@ class MockPin {
   /// in all). Blocks the calling greenlet 2 * times * interval.
   void bounce(bool final_level, unsigned times, TimeSpan interval);
 
+  /// One expected entry of the history, as gpiozero's assert_states_and_times takes it: the level,
+  /// and how long after the previous change it came (the first: after clear_history(), or the pin's
+  /// making).
+  struct State {
+    Duration after;
+    bool level;
+  };
+
   /// The physical level now.
   bool level() const;
-  /// Every change of the physical level since the pin was made or clear_history().
-  const std::vector<Change>& history() const { return history_; }
-  void clear_history() { history_.clear(); }
+  /// The changes of the physical level since the pin was made or clear_history(), oldest first: the
+  /// newest history_capacity() of them. Older ones are dropped and counted (history_dropped()), so
+  /// a pin toggled for days costs bounded memory (an entry is 16 bytes).
+  const std::deque<Change>& history() const { return history_; }
+  /// Forgets the history and the dropped count; times in compare_states_and_times() count from now.
+  void clear_history();
+  /// How many changes were dropped from the front of the history since clear_history().
+  std::uint64_t history_dropped() const { return dropped_; }
+  /// The most changes history() keeps (default kHistoryCapacity); at least 1. Shrinking drops the
+  /// oldest at once.
+  void set_history_capacity(std::size_t n);
+  std::size_t history_capacity() const { return capacity_; }
+  static constexpr std::size_t kHistoryCapacity = 10'000;
+
+  /// gpiozero's MockPin.assert_states_and_times in one call: compares the history with `expected`,
+  /// level for level, each change's time since the previous one within `tolerance` (zero on the
+  /// paused test clock; some where the clock runs). Returns an empty string when they match, else
+  /// what differs and the whole history (pinfiber::testing::states_and_times wraps it for GoogleTest).
+  std::string compare_states_and_times(std::span<const State> expected, Duration tolerance = Duration::zero()) const;
+  /// The same for the levels alone (gpiozero's assert_states).
+  std::string compare_states(std::span<const bool> expected) const;
   /// The level an undriven line with no pull floats to (its board default pull); default low.
   void set_idle_level(bool level);
 
@@ -77,7 +106,7 @@ class MockPin {
   friend class MockChipBackend;
   friend class MockBackend;
   friend class detail::MockRequest;
-  MockPin(unsigned offset, std::string name) : offset_(offset), name_(std::move(name)) {}
+  MockPin(unsigned offset, std::string name);
   void update();  // recomputes the level; records and signals a change
 
   unsigned offset_;
@@ -87,7 +116,10 @@ class MockPin {
   bool level_ = false;
   std::string external_consumer_;
   detail::MockRequest* request_ = nullptr;
-  std::vector<Change> history_;
+  std::deque<Change> history_;
+  std::uint64_t dropped_ = 0;
+  std::size_t capacity_ = kHistoryCapacity;
+  TimePoint origin_;  // when the change before history_.front() happened, or the last clear
 };
 
 /// A mock chip: a name, a label and its lines.
