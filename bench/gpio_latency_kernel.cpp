@@ -8,7 +8,9 @@
 // interrupt, its handler stamps and queues the event), then either the hub wakes a greenlet parked in
 // InputLine::wait_edge (pinfiber) or poll(2) returns and the events are read (plain); t1 on arrival.
 // Two figures per side: write -> arrival (the whole software path, the sysfs write and the interrupt
-// included) and kernel timestamp -> arrival (edge -> greenlet proper). One thread, one guest CPU, no
+// included) and kernel timestamp -> arrival (edge -> greenlet proper). Besides wait_edge, the handler
+// path (the hub reads the event, the line's handler greenlet runs on_rising) and the Button path
+// (when_pressed; write -> arrival only, as the callback gets no event). One thread, one guest CPU, no
 // KVM: TCG's timing, good for comparing the two sides, not for absolute numbers.
 //
 //   bench_gpio_latency_kernel [rounds] [chip-label]   (default 4000, "pinctrl-bcm2835"; line 22)
@@ -102,6 +104,51 @@ Samples run_pinfiber(gpio::Chip& chip, SimPull& pull, int rounds) {
   return s;
 }
 
+// The handler path: the hub reads the event and the line's handler greenlet runs on_rising.
+Samples run_handler(gpio::Chip& chip, SimPull& pull, int rounds) {
+  auto line = chip.request_input(kLine, {.edge = gpio::Edge::rising, .bias = gpio::Bias::pull_down});
+  Samples s;
+  std::int64_t t0 = 0;
+  pinfiber::Event got;
+  line.on_rising([&](const gpio::EdgeEvent& ev) {
+    const std::int64_t t1 = now_ns();
+    s.from_write.push_back(double(t1 - t0));
+    s.from_stamp.push_back(double(t1 - ev.timestamp_ns));
+    got.set();
+  });
+  for (int i = 0; i < rounds; ++i) {
+    t0 = now_ns();
+    pull.set(true);
+    got.wait();
+    got.clear();
+    pull.set(false);
+  }
+  line.release();
+  return s;
+}
+
+// The Button path: a press reaches when_pressed (pull-down wiring: pressed = high).
+Samples run_button(gpio::Chip& chip, SimPull& pull, int rounds) {
+  Samples s;
+  std::int64_t t0 = 0;
+  pinfiber::Event got;
+  gpio::Button button(chip, kLine, {.pull_up = false});
+  button.when_pressed([&] {
+    const std::int64_t t1 = now_ns();
+    s.from_write.push_back(double(t1 - t0));
+    got.set();
+  });
+  for (int i = 0; i < rounds; ++i) {
+    t0 = now_ns();
+    pull.set(true);
+    got.wait();
+    got.clear();
+    pull.set(false);
+    button.wait_for_release();
+  }
+  return s;
+}
+
 Samples run_plain(gpio::Backend& backend, const std::string& chip_name, SimPull& pull, int rounds) {
   auto chip = backend.open(chip_name);
   gpio::LineConfig config;
@@ -139,22 +186,36 @@ int main(int argc, char** argv) {
   gpio::Chip chip(label, backend);
   SimPull pull(chip.name(), kLine);
   run_pinfiber(chip, pull, 200);  // warm up: stacks, the hub, caches
+  run_handler(chip, pull, 200);
+  run_button(chip, pull, 200);
   run_plain(backend, chip.name(), pull, 200);
-  // Interleaved halves, so a change in the machine's load hits both sides alike.
-  Samples pf, plain;
+  // Interleaved halves, so a change in the machine's load hits every side alike.
+  Samples pf, handler, button, plain;
   for (int half = 0; half < 2; ++half) {
     append(pf, run_pinfiber(chip, pull, rounds / 2));
+    append(handler, run_handler(chip, pull, rounds / 2));
+    append(button, run_button(chip, pull, rounds / 2));
     append(plain, run_plain(backend, chip.name(), pull, rounds / 2));
   }
-  const Stats a = percentiles(pf.from_stamp), b = percentiles(plain.from_stamp);
-  const Stats c = percentiles(pf.from_write), d = percentiles(plain.from_write);
-  std::printf("%s '%s', line %u, libgpiod %s, %d edges per side\n", chip.name().c_str(), label.c_str(), kLine,
+  std::printf("%s '%s', line %u, libgpiod %s, %d edges per path\n", chip.name().c_str(), label.c_str(), kLine,
               gpio::GpiodBackend::library_version().c_str(), rounds);
-  std::printf("kernel stamp -> greenlet (wait_edge):  p50 %.0f ns, p99 %.0f ns\n", a.p50, a.p99);
-  std::printf("kernel stamp -> plain poll() loop:     p50 %.0f ns, p99 %.0f ns\n", b.p50, b.p99);
-  std::printf("ratio pinfiber / plain:                p50 %.2fx, p99 %.2fx\n", a.p50 / b.p50, a.p99 / b.p99);
-  std::printf("sysfs write -> greenlet (wait_edge):   p50 %.0f ns, p99 %.0f ns\n", c.p50, c.p99);
-  std::printf("sysfs write -> plain poll() loop:      p50 %.0f ns, p99 %.0f ns\n", d.p50, d.p99);
-  std::printf("ratio pinfiber / plain:                p50 %.2fx, p99 %.2fx\n", c.p50 / d.p50, c.p99 / d.p99);
+  const Stats b = percentiles(plain.from_stamp), d = percentiles(plain.from_write);
+  std::printf("kernel stamp -> plain poll() loop:          p50 %.0f ns, p99 %.0f ns\n", b.p50, b.p99);
+  const auto stamp_row = [&](const char* what, const Samples& v) {
+    const Stats a = percentiles(v.from_stamp);
+    std::printf("kernel stamp -> %-26s p50 %.0f ns, p99 %.0f ns; / plain: p50 %.2fx, p99 %.2fx\n", what, a.p50, a.p99,
+                a.p50 / b.p50, a.p99 / b.p99);
+  };
+  stamp_row("greenlet in wait_edge:", pf);
+  stamp_row("on_rising handler:", handler);
+  std::printf("sysfs write -> plain poll() loop:           p50 %.0f ns, p99 %.0f ns\n", d.p50, d.p99);
+  const auto write_row = [&](const char* what, const Samples& v) {
+    const Stats c = percentiles(v.from_write);
+    std::printf("sysfs write -> %-27s p50 %.0f ns, p99 %.0f ns; / plain: p50 %.2fx, p99 %.2fx\n", what, c.p50, c.p99,
+                c.p50 / d.p50, c.p99 / d.p99);
+  };
+  write_row("greenlet in wait_edge:", pf);
+  write_row("on_rising handler:", handler);
+  write_row("Button::when_pressed:", button);
   return pinfiber::hub().greenlet_count() == 0 ? 0 : 1;
 }
