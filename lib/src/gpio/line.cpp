@@ -175,8 +175,9 @@ std::size_t InputState::drain() {
     if (n < buf.size()) break;
   }
   if (suspect && debouncer) {
-    // Whatever was dropped, the level is re-read once the line has been quiet for the period.
-    debouncer->on_lost(Clock::now());
+    // Whatever was dropped, the level is re-read once the line has been quiet for the period (a
+    // full read alone proves nothing: the raw edges read restart that period anyway).
+    if (counted) debouncer->on_lost(Clock::now());
     suspect = counted = false;
   }
   if (debouncer && debouncer->due(Clock::now())) {
