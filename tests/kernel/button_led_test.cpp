@@ -40,7 +40,7 @@ TEST_F(KernelButtonTest, ABouncingPressIsOnePress) {
   EXPECT_TRUE(button.wait_for_press(kEventDue));
   for (bool high : {false, true, false}) sim().drive(4, high);
   EXPECT_TRUE(button.wait_for_release(kEventDue));
-  // The callbacks run in greenlets of their own, after the waiters are woken.
+  // The callbacks run in the line's handler greenlet, after the waiters are woken.
   ASSERT_TRUE(release_reported.wait(kEventDue));
   EXPECT_EQ(button.press_count(), 1u);
   EXPECT_EQ(pressed, 1);
