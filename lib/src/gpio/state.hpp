@@ -63,7 +63,7 @@ struct EdgeWaiter {
   pinfiber::detail::Fiber* fiber;
 };
 
-struct InputState {
+struct InputState : std::enable_shared_from_this<InputState> {
   InputState();
   ~InputState();
   InputState(const InputState&) = delete;
