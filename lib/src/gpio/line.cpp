@@ -307,10 +307,9 @@ void InputState::start_dispatch() {
   if (!handlers.empty() && (!runner || runner.dead())) {
     // It keeps the state alive while it runs (a handler may release its own line, which drops the
     // InputLine's reference), but not while nobody holds the line: release() kills it first.
-    runner = spawn_with(SpawnOptions{.name = "gpio handlers of " + description()},
-                        [weak = weak_from_this()] {
-                          if (const std::shared_ptr<InputState> self = weak.lock()) self->run_handlers();
-                        });
+    runner = spawn_with(SpawnOptions{.name = "gpio handlers of " + description()}, [weak = weak_from_this()] {
+      if (const std::shared_ptr<InputState> self = weak.lock()) self->run_handlers();
+    });
   }
 }
 
