@@ -224,6 +224,14 @@ std::string HubActivity::name_of(std::uint64_t id) const {
   return id == 0 ? std::string("main") : "Greenlet-" + std::to_string(id);
 }
 
+std::string HubActivity::name_of_running(std::uint64_t expected_switches) const {
+  std::lock_guard lock(names_mutex_);
+  const std::uint64_t id = running.load(std::memory_order_acquire);
+  if (switches.load(std::memory_order_acquire) != expected_switches) return {};
+  if (auto it = names_.find(id); it != names_.end()) return it->second;
+  return id == 0 ? std::string("main") : "Greenlet-" + std::to_string(id);
+}
+
 Hub& hub() { return HubImpl::current().facade(); }
 
 TimePoint Hub::now() const { return impl_->now(); }

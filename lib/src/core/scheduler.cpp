@@ -200,6 +200,12 @@ void HubImpl::after_switch(void* from_ctx, Fiber* from) {
 
 void HubImpl::release_zombie() {
   Fiber* z = std::exchange(zombie_, nullptr);
+  // Its name is forgotten only now, after its last switch: the monitor thread, which may have caught
+  // it finishing while it held the hub, still finds it (HubActivity::name_of_running).
+  if (!z->name_.empty()) {
+    std::lock_guard lock(activity_.names_mutex_);
+    activity_.names_.erase(z->id_);
+  }
   stacks_.release(Stack{z->stack_, z->stack_size_, GuardKind(z->stack_guard_), z->stack_valgrind_id_});
   z->stack_ = nullptr;
   z->context_ = nullptr;
@@ -293,10 +299,6 @@ void HubImpl::finish(Fiber* f, std::exception_ptr ended_with) {
   f->on_finished();
   if (f->locals_destroy) f->locals_destroy(f);
   if (f->all_node_.linked()) all_.erase(&f->all_node_);
-  if (!f->name_.empty()) {
-    std::lock_guard lock(activity_.names_mutex_);
-    activity_.names_.erase(f->id_);
-  }
   // Links and joiners are served later, by a pass queued behind what is already scheduled.
   f->links_.check_and_notify();
   if (f->error_) report(f, f->error_);

@@ -79,12 +79,8 @@ struct BlockingMonitor::Impl {
 
   // The running greenlet's id, and its name from the hub's own copy (under the hub's lock): this
   // thread never touches a greenlet's memory, which a switch may free at any moment. The id is read
-  // between two equal readings of the switch count, so it is the greenlet that holds the hub.
-  std::string name_of_running(std::uint64_t switches) const {
-    const std::uint64_t id = activity.running.load(std::memory_order_acquire);
-    if (activity.switches.load(std::memory_order_acquire) != switches) return {};
-    return activity.name_of(id);
-  }
+  // while the switch count still has the value that stood still, so it is the greenlet that holds the hub.
+  std::string name_of_running(std::uint64_t switches) const { return activity.name_of_running(switches); }
 
   void finish(std::string& culprit, std::chrono::steady_clock::duration held) {
     incidents.fetch_add(1, std::memory_order_relaxed);

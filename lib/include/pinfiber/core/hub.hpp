@@ -44,6 +44,10 @@ struct HubActivity {
   /// The name of greenlet `id` as the hub knows it now: its given name while it lives, else
   /// "Greenlet-<id>" ("main" for 0). Thread-safe.
   std::string name_of(std::uint64_t id) const;
+  /// The name of the greenlet running now if the switch count still equals `switches`, else empty
+  /// (the hub moved on). Read under the lock the hub takes to forget a name, which it does only
+  /// after that greenlet's last switch: a greenlet caught finishing is still named. Thread-safe.
+  std::string name_of_running(std::uint64_t switches) const;
 
  private:
   friend class detail::HubImpl;
