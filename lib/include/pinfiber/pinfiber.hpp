@@ -13,6 +13,9 @@
 #if __has_include("pinfiber/gpio.hpp")
 #include "pinfiber/gpio.hpp"
 #endif
+#if __has_include("pinfiber/bus.hpp")
+#include "pinfiber/bus.hpp"
+#endif
 #if __has_include("pinfiber/devices.hpp")
 #include "pinfiber/devices.hpp"
 #endif

@@ -199,6 +199,7 @@ void MockPin::update() {
   }
   history_.push_back({Clock::now(), level});
   if (request_) request_->on_change(level);
+  if (watcher_) watcher_(level);
 }
 
 void MockPin::drive(bool level) {

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -92,6 +93,12 @@ class MockPin {
   std::string compare_states(std::span<const bool> expected) const;
   /// The level an undriven line with no pull floats to (its board default pull); default low.
   void set_idle_level(bool level);
+  /// Calls `fn(level)` after every change of the physical level, whatever caused it (an output
+  /// requested on the pin, drive()): how a device model answers what the code under test does - a
+  /// mock HC-SR04 sees its trigger pulse. It runs inside the call that changed the level, on the
+  /// hub's thread: it must not block (it may drive other pins, spawn greenlets, arm timers). One
+  /// watcher per pin; an empty function removes it.
+  void watch(std::function<void(bool level)> fn) { watcher_ = std::move(fn); }
 
   /// Marks the line as held by another program called `consumer` (as `gpioset` would): requests
   /// fail with EBUSY naming it. An empty name frees it.
@@ -120,6 +127,7 @@ class MockPin {
   std::uint64_t dropped_ = 0;
   std::size_t capacity_ = kHistoryCapacity;
   TimePoint origin_;  // when the change before history_.front() happened, or the last clear
+  std::function<void(bool)> watcher_;
 };
 
 /// A mock chip: a name, a label and its lines.

@@ -1,0 +1,9 @@
+#pragma once
+// The bus layer: I2C, SPI, 1-Wire and PWM, each one interface with a real implementation (the
+// kernel's i2c-dev, spidev, w1 sysfs and PWM sysfs; a software PWM on any GPIO output) and a mock
+// for host tests. docs/peripherals.md has the design decisions.
+#include "pinfiber/bus/error.hpp"
+#include "pinfiber/bus/i2c_bus.hpp"
+#include "pinfiber/bus/i2c_dev.hpp"
+#include "pinfiber/bus/mock_i2c.hpp"
+#include "pinfiber/bus/transfer_policy.hpp"
