@@ -8,7 +8,7 @@
 # given --sysroot, takes all of those from the GCC installation inside the sysroot instead (the Pi's
 # own, ARMv6), which is why this file uses clang (Debian's clang + lld packages) and not gcc.
 #
-# On the Pi:   sudo apt install libstdc++-12-dev libev-dev libboost-context-dev libgpiod-dev libc-ares-dev
+# On the Pi:   sudo apt install libstdc++-12-dev libev-dev libboost-context-dev libgpiod-dev libc-ares-dev libi2c-dev
 # Copy it:     rsync -aR --copy-unsafe-links pi@raspberrypi.local:/usr/include \
 #                  :/usr/lib/arm-linux-gnueabihf :/usr/lib/gcc/arm-linux-gnueabihf ~/pi-sysroot/
 # Build:       cmake -B build/rpios -G Ninja -DCMAKE_TOOLCHAIN_FILE=toolchains/pi-rpios-sysroot.cmake \

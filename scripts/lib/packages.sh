@@ -25,9 +25,10 @@ ensure_packages() {
 }
 
 # What building the library needs, and what its tests, examples and benchmarks need on top.
-# libmosquitto-dev and libssl-dev are for the optional MQTT client library (pinfiber::mqtt).
+# libmosquitto-dev and libssl-dev are for the optional MQTT client library (pinfiber::mqtt); libi2c-dev
+# (i2c-tools' libi2c) gives the bus layer its SMBus calls.
 PINFIBER_BUILD_PACKAGES=(g++ cmake ninja-build pkg-config libev-dev libboost-context-dev libgpiod-dev libc-ares-dev
-                         libmosquitto-dev libssl-dev)
+                         libi2c-dev libmosquitto-dev libssl-dev)
 # tomlplusplus and CLI11 (header-only) read the daemon layer's settings (pinfiber::Config).
 PINFIBER_BUILD_PACKAGES+=(libtomlplusplus-dev libcli11-dev)
 # mosquitto, mosquitto-clients and openssl: the MQTT tests' broker, clients and certificates;
@@ -49,14 +50,14 @@ PINFIBER_BENCH_PACKAGES+=(libmicrohttpd-dev wrk)
 # every package the sysroot needs is named here, headers and runtime libraries alike). libc and
 # libstdc++ come from the cross compiler packages instead.
 PINFIBER_SYSROOT_PACKAGES=(libev-dev libev4 libboost1.74-dev libboost-context1.74-dev libboost-context1.74.0
-                           libgpiod-dev libgpiod2 libc-ares-dev libc-ares2 libgtest-dev libgmock-dev
+                           libgpiod-dev libgpiod2 libc-ares-dev libc-ares2 libi2c-dev libi2c0 libgtest-dev libgmock-dev
                            libtomlplusplus-dev libcli11-dev:all)
 # The Raspberry Pi OS Trixie sysroot (scripts/sysroot trixie-arm64): Debian 13's arm64 packages,
 # glibc and libstdc++ included, since the binaries are linked against the Pi's own runtime
 # (toolchains/pi-trixie-arm64.cmake). ":all" marks architecture-independent packages (in both lists).
 PINFIBER_TRIXIE_SYSROOT_PACKAGES=(libc6 libc6-dev linux-libc-dev:all libgcc-s1 libstdc++6
                                   libev-dev libev4t64 libboost1.83-dev libboost-context1.83-dev libboost-context1.83.0
-                                  libgpiod-dev libgpiod3 libc-ares-dev libcares2 libgtest-dev libgmock-dev
+                                  libgpiod-dev libgpiod3 libc-ares-dev libcares2 libi2c-dev libi2c0 libgtest-dev libgmock-dev
                                   libtomlplusplus-dev libcli11-dev:all)
 # pinfiber::http on the Pi: header-only nlohmann-json (Beast comes with libboost1.74-dev). No libcurl:
 # Debian's libcurl.a needs GSS-API (libkrb5-dev ships no static library) and, for LDAP and RTMP,
