@@ -1,6 +1,10 @@
 #pragma once
-// The devices layer: serial ports and the protocols of devices on them, built on bytes and io.
-// SerialPort is in namespace pinfiber, like Socket; each device's protocol has its own namespace
-// pinfiber::devices, so the names of many sensors do not crowd the top level.
+// The devices layer: serial ports and the protocols of devices on them, sensors on the buses, and
+// gpiozero-style devices on GPIO lines, built on bytes, io, gpio and bus. SerialPort is in namespace
+// pinfiber, like Socket; the devices are in pinfiber::devices, so the names of many sensors do not
+// crowd the top level.
+#include "pinfiber/devices/bme280.hpp"
+#include "pinfiber/devices/bme280_calibration.hpp"
+#include "pinfiber/devices/mock_bme280.hpp"
 #include "pinfiber/devices/pms5003.hpp"
 #include "pinfiber/devices/serial_port.hpp"
