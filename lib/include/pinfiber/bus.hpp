@@ -6,4 +6,7 @@
 #include "pinfiber/bus/i2c_bus.hpp"
 #include "pinfiber/bus/i2c_dev.hpp"
 #include "pinfiber/bus/mock_i2c.hpp"
+#include "pinfiber/bus/pwm.hpp"
+#include "pinfiber/bus/soft_pwm.hpp"
+#include "pinfiber/bus/sysfs_pwm.hpp"
 #include "pinfiber/bus/transfer_policy.hpp"

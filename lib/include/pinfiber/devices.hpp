@@ -5,6 +5,12 @@
 // crowd the top level.
 #include "pinfiber/devices/bme280.hpp"
 #include "pinfiber/devices/bme280_calibration.hpp"
+#include "pinfiber/devices/buzzer.hpp"
 #include "pinfiber/devices/mock_bme280.hpp"
+#include "pinfiber/devices/motor.hpp"
 #include "pinfiber/devices/pms5003.hpp"
+#include "pinfiber/devices/pwm_led.hpp"
+#include "pinfiber/devices/pwm_output_device.hpp"
+#include "pinfiber/devices/rgb_led.hpp"
 #include "pinfiber/devices/serial_port.hpp"
+#include "pinfiber/devices/servo.hpp"
