@@ -13,3 +13,4 @@
 #include "pinfiber/bus/spi_dev.hpp"
 #include "pinfiber/bus/sysfs_pwm.hpp"
 #include "pinfiber/bus/transfer_policy.hpp"
+#include "pinfiber/bus/w1.hpp"

@@ -7,6 +7,7 @@
 #include "pinfiber/devices/bme280_calibration.hpp"
 #include "pinfiber/devices/buzzer.hpp"
 #include "pinfiber/devices/distance_sensor.hpp"
+#include "pinfiber/devices/ds18b20.hpp"
 #include "pinfiber/devices/line_sensor.hpp"
 #include "pinfiber/devices/mcp3008.hpp"
 #include "pinfiber/devices/mock_bme280.hpp"
