@@ -4,9 +4,9 @@
 //
 // Both drive a line of the mock GPIO backend (the same code path from set() to the recorded level,
 // its timestamp taken by the mock at the moment of the change), at a 50 % duty cycle. The jitter
-// of an edge is |when it happened - when it was due|, with the due times counted from the first
-// rising edge (period k starts at t0 + k * period). Blocks of the two alternate in one run, so the
-// machine's load weighs on both alike. Printed: p50, p99 and max per side, and the ratio of p99s.
+// of an edge is |its time since the edge before - half a period|: how far each high and each low
+// time is from what it should be. Blocks of the two alternate in one run, so the machine's load
+// weighs on both alike. Printed: p50, p99 and max per side, and the ratio of p99s.
 //
 //   bench_pwm_jitter [frequency_hz=100] [seconds_per_block=1] [blocks=5]
 
@@ -31,18 +31,16 @@ double percentile(std::vector<double> v, double p) {
   return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
 }
 
-// Deviations (us) of the pin's edges from a 50 % duty grid anchored at its first rising edge.
+// Deviations (us) of the pin's high and low times from half a period each (50 % duty): the error of
+// each edge relative to the one before it. A measure of the output itself, which needs no guess at
+// when the first edge was due and stays meaningful across a period the software PWM skipped (that
+// period's long low time counts as the error it is).
 void deviations(const std::vector<MockPin::Change>& history, Duration period, std::vector<double>& out) {
   auto first = std::find_if(history.begin(), history.end(), [](const MockPin::Change& c) { return c.level; });
   if (first == history.end()) return;
-  const auto t0 = first->at;
-  for (auto it = first; it != history.end(); ++it) {
-    const Duration since = it->at - t0;
-    // The nearest due time of this edge's kind: rising at k * period, falling at (k + 1/2) * period.
-    const Duration offset = it->level ? Duration::zero() : period / 2;
-    const auto k = ((since - offset) + period / 2) / period;
-    const Duration due = k * period + offset;
-    out.push_back(std::abs(std::chrono::duration<double, std::micro>(since - due).count()));
+  for (auto it = first; it + 1 != history.end(); ++it) {
+    const Duration interval = (it + 1)->at - it->at;
+    out.push_back(std::abs(std::chrono::duration<double, std::micro>(interval - period / 2).count()));
   }
 }
 
@@ -100,7 +98,8 @@ int main(int argc, char** argv) {
     nanosleep_block(hz, length, thread);
   }
   const double sp99 = percentile(soft, 0.99), tp99 = percentile(thread, 0.99);
-  std::printf("%.0f Hz, 50 %% duty, %d blocks of %.1f s each, edge jitter |actual - due| in us\n", hz, blocks, seconds);
+  std::printf("%.0f Hz, 50 %% duty, %d blocks of %.1f s each, edge jitter |interval - period/2| in us\n", hz, blocks,
+              seconds);
   std::printf("%-32s %7zu edges  p50 %7.1f  p99 %7.1f  max %8.1f\n", "pinfiber SoftPwm (hub timers)", soft.size(),
               percentile(soft, 0.5), sp99, percentile(soft, 1.0));
   std::printf("%-32s %7zu edges  p50 %7.1f  p99 %7.1f  max %8.1f\n", "clock_nanosleep thread", thread.size(),
