@@ -1,0 +1,219 @@
+// A weather station: a BME280 (temperature, pressure, humidity, on I2C) and a PMS5003 (particulate
+// matter, on a serial port), one reading every N seconds, printed and served on a TCP status port
+// (connect, read the latest reading as one line).
+//
+//   weather_station --mock         simulated sensors: a MockBme280 on the mock I2C bus and a PMS5003
+//                                  on a pty sending a frame a second; three readings, the status port
+//                                  asked once, then it exits
+//   weather_station [--i2c /dev/i2c-1] [--pms /dev/serial0] [--interval 60] [--port 8080]
+//                                  on a Pi, until SIGINT/SIGTERM
+//
+// The simulation's output is the same on every run (--paused-clock): see weather_station.expected.
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <pinfiber/pinfiber.hpp>
+#include <string>
+
+#include "paused_clock.hpp"
+
+using namespace std::chrono_literals;
+namespace dev = pinfiber::devices;
+
+namespace {
+
+pinfiber::TimePoint start_time;
+
+void say(const std::string& line) {
+  std::printf("%6.2f s  %s\n", std::chrono::duration<double>(pinfiber::Clock::now() - start_time).count(),
+              line.c_str());
+  std::fflush(stdout);
+}
+
+// The latest PMS5003 frame, kept by a reader greenlet (the sensor sends one a second by itself).
+struct Particles {
+  std::optional<dev::Pms5003Frame> latest;
+  std::uint64_t rejected = 0;
+};
+
+void read_particles(pinfiber::SerialPort& port, Particles& out) {
+  dev::Pms5003Parser parser;
+  std::uint8_t buf[64];
+  for (;;) {
+    std::size_t n = 0;
+    try {
+      n = port.read(buf, sizeof buf, 10s);
+    } catch (const pinfiber::TimeoutError&) {
+      out.latest.reset();  // a stale reading is worse than none
+      continue;
+    }
+    if (n == 0) return;
+    parser.feed(std::span<const std::uint8_t>(buf, n));
+    for (dev::Pms5003Result r; parser.next(r);) {
+      if (r.ok())
+        out.latest = r.frame;
+      else
+        ++out.rejected;
+    }
+  }
+}
+
+std::string reading_line(const dev::Bme280Reading& r, const Particles& p) {
+  char buf[160];
+  int n = std::snprintf(buf, sizeof buf, "T %.2f C  P %.2f hPa  RH %.1f %%", r.temperature, r.pressure, r.humidity);
+  if (p.latest)
+    std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), "  PM1 %u PM2.5 %u PM10 %u ug/m3",
+                  unsigned{p.latest->pm1_0_atmospheric}, unsigned{p.latest->pm2_5_atmospheric},
+                  unsigned{p.latest->pm10_atmospheric});
+  else
+    std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), "  PM -");
+  return buf;
+}
+
+// --- the simulation --------------------------------------------------------------------------------
+
+int open_pty(std::string& slave_path) {
+  const int master = ::posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+  char name[64];
+  termios t{};
+  if (master < 0 || ::grantpt(master) != 0 || ::unlockpt(master) != 0 || ::ptsname_r(master, name, sizeof name) != 0 ||
+      ::tcgetattr(master, &t) != 0)
+    throw std::system_error(errno, std::generic_category(), "open a pseudo-terminal");
+  ::cfmakeraw(&t);
+  if (::tcsetattr(master, TCSANOW, &t) != 0) throw std::system_error(errno, std::generic_category(), "raw pty");
+  slave_path = name;
+  return master;
+}
+
+// A PMS5003 in a slowly dirtier room: a frame a second, PM2.5 rising by one each.
+void simulate_pms(int master) {
+  for (std::uint16_t k = 0;; ++k) {
+    dev::Pms5003Frame f;
+    f.pm1_0_atmospheric = static_cast<std::uint16_t>(5 + k / 2);
+    f.pm2_5_atmospheric = static_cast<std::uint16_t>(8 + k);
+    f.pm10_atmospheric = static_cast<std::uint16_t>(11 + k);
+    const auto bytes = dev::encode_pms5003(f);
+    pinfiber::wait_writable(master, 1s);
+    if (::write(master, bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size()))
+      throw std::system_error(errno, std::generic_category(), "simulated PMS5003: write");
+    pinfiber::sleep(1s);
+  }
+}
+
+std::string ask_status(std::uint16_t port) {
+  auto s = pinfiber::Socket::tcp();
+  s.connect(pinfiber::Address::parse("127.0.0.1", port), 2s);
+  std::string reply;
+  char buf[256];
+  while (std::size_t n = s.recv(buf, sizeof buf, 2s)) reply.append(buf, n);
+  while (!reply.empty() && reply.back() == '\n') reply.pop_back();
+  return reply;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  example::take_paused_clock_flag(argc, argv);
+  bool mock = false;
+  std::string i2c = "/dev/i2c-1", pms;
+  double interval = 60;
+  std::uint16_t port = 0;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--mock")
+      mock = true;
+    else if (a == "--i2c" && i + 1 < argc)
+      i2c = argv[++i];
+    else if (a == "--pms" && i + 1 < argc)
+      pms = argv[++i];
+    else if (a == "--interval" && i + 1 < argc)
+      interval = std::atof(argv[++i]);
+    else if (a == "--port" && i + 1 < argc)
+      port = static_cast<std::uint16_t>(std::atoi(argv[++i]));
+    else {
+      std::fprintf(stderr, "usage: %s [--paused-clock] [--mock] [--i2c DEV] [--pms TTY] [--interval S] [--port N]\n",
+                   argv[0]);
+      return 2;
+    }
+  }
+  if (mock) interval = 5;
+  start_time = pinfiber::Clock::now();
+  try {
+    // The BME280: the kernel's bus on a Pi, the simulated chip on the mock bus otherwise.
+    std::unique_ptr<pinfiber::bus::I2cBus> bus;
+    std::optional<dev::MockBme280> air;
+    if (mock) {
+      auto m = std::make_unique<pinfiber::bus::MockI2cBus>();
+      air.emplace(*m, 0x76);
+      air->set_conditions(19.5, 1008.0, 52.0);
+      bus = std::move(m);
+    } else {
+      bus = std::make_unique<pinfiber::bus::I2cDev>(i2c);
+    }
+    dev::Bme280 bme(*bus, 0x76);
+
+    // The PMS5003: its serial port, or a pty fed by the simulation.
+    Particles particles;
+    std::optional<pinfiber::SerialPort> serial;
+    std::optional<pinfiber::FedFromOutside> fed;
+    int master = -1;
+    if (mock) {
+      std::string slave;
+      master = open_pty(slave);
+      serial.emplace(slave, pinfiber::SerialSettings{.baud = 9600});
+      // The pty's bytes cross in a kernel work item: on the paused clock, ask the fd before jumping.
+      fed.emplace(serial->fd());
+    } else if (!pms.empty()) {
+      serial.emplace(pms, pinfiber::SerialSettings{.baud = 9600});  // the PMS5003 speaks 9600 8N1 only
+      serial->flush_input();
+    }
+    pinfiber::GreenletBase pms_reader, pms_sim;
+    if (serial) pms_reader = pinfiber::spawn([&] { read_particles(*serial, particles); });
+    if (mock) pms_sim = pinfiber::spawn([&] { simulate_pms(master); });
+
+    std::string latest = "no reading yet";
+    pinfiber::StreamServer status(pinfiber::Address::parse("127.0.0.1", port),
+                                  [&](pinfiber::Socket& c, const pinfiber::Address&) { c.send_all(latest + "\n"); });
+    status.start();
+    std::fprintf(stderr, "weather_station: status on tcp %s\n", status.address().to_string().c_str());
+    say(std::string("weather station: BME280 at 0x76 on ") + bus->name() + ", PMS5003 on " +
+        (mock ? "a simulated sensor" : (pms.empty() ? "nothing" : pms)));
+
+    pinfiber::SignalHandler on_int(SIGINT, pinfiber::shutdown);
+    pinfiber::SignalHandler on_term(SIGTERM, pinfiber::shutdown);
+    try {
+      for (int n = 1; !mock || n <= 3; ++n) {
+        pinfiber::sleep(interval);
+        try {
+          latest = reading_line(bme.read(1s), particles);
+          say(latest);
+        } catch (const pinfiber::Error& e) {
+          say(std::string("BME280: ") + e.what());  // a loose wire is reported, and tried again next time
+        }
+        if (mock) air->set_conditions(19.5 + 0.25 * n, 1008.0 - 0.5 * n, 52.0 + n);
+      }
+      if (mock) say("status port says: " + ask_status(status.address().port()));
+    } catch (const pinfiber::GreenletExit&) {
+      say("signal: stopping");
+    }
+    if (pms_sim) pms_sim.kill();
+    if (pms_reader) pms_reader.kill();
+    fed.reset();
+    serial.reset();
+    if (master >= 0) pinfiber::close(master);
+    status.stop(1s);
+    say("bye");
+  } catch (const pinfiber::Error& e) {
+    std::fprintf(stderr, "weather_station: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
