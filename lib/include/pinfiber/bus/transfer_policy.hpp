@@ -19,8 +19,9 @@ namespace pinfiber::bus {
 ///   pinfiber::bus::I2cDev fast("/dev/i2c-1", {.policy = {.inline_limit = pinfiber::forever}});  // never
 struct TransferPolicy {
   /// Transfers expected to take at most this long on the wire run inline. The default, 100 us, is
-  /// about what handing a call to a worker and back costs on a Pi Zero W (ThreadPool round trip,
-  /// docs/peripherals.md): shorter transfers are cheaper to wait for than to hand over. At the Pi's
+  /// an estimate of what handing a call to a worker and back costs on a Pi Zero W (33 us measured on
+  /// a loaded x86 PC, bench/bus_pool_round_trip.cpp; docs/peripherals.md): shorter transfers are
+  /// cheaper to wait for than to hand over. At the Pi's
   /// default 100 kHz I2C clock that sends every register access to the pool (a one-register read
   /// is about 0.4 ms on the wire); at 400 kHz single-register reads and writes run inline; an
   /// MCP3008 conversion (3 bytes at 1 MHz: 24 us) always does.
