@@ -7,6 +7,10 @@
 //                                  asked once, then it exits
 //   weather_station [--i2c /dev/i2c-1] [--pms /dev/serial0] [--interval 60] [--port 8080]
 //                                  on a Pi, until SIGINT/SIGTERM
+//   ... --mqtt host[:port]         also publishes each reading to MQTT (where pinfiber::mqtt was
+//                                  built), the way Home Assistant and Node-RED read a sensor:
+//                                  weather_station/state  {"temperature": 19.50, ...} (retained)
+//                                  weather_station/status online / offline (retained; the last will)
 //
 // The simulation's output is the same on every run (--paused-clock): see weather_station.expected.
 
@@ -24,6 +28,9 @@
 #include <string>
 
 #include "paused_clock.hpp"
+#if PINFIBER_HAVE_MQTT
+#include "pinfiber/mqtt.hpp"
+#endif
 
 using namespace std::chrono_literals;
 namespace dev = pinfiber::devices;
@@ -78,6 +85,19 @@ std::string reading_line(const dev::Bme280Reading& r, const Particles& p) {
   return buf;
 }
 
+// The reading as the JSON object Home Assistant's MQTT sensors take apart with value_template.
+std::string reading_json(const dev::Bme280Reading& r, const Particles& p) {
+  char buf[200];
+  int n = std::snprintf(buf, sizeof buf, R"({"temperature": %.2f, "pressure": %.2f, "humidity": %.1f)", r.temperature,
+                        r.pressure, r.humidity);
+  if (p.latest)
+    n += std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), R"(, "pm1_0": %u, "pm2_5": %u, "pm10": %u)",
+                       unsigned{p.latest->pm1_0_atmospheric}, unsigned{p.latest->pm2_5_atmospheric},
+                       unsigned{p.latest->pm10_atmospheric});
+  std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), "}");
+  return buf;
+}
+
 // --- the simulation --------------------------------------------------------------------------------
 
 int open_pty(std::string& slave_path) {
@@ -123,8 +143,8 @@ std::string ask_status(std::uint16_t port) {
 int main(int argc, char** argv) {
   example::take_paused_clock_flag(argc, argv);
   bool mock = false;
-  std::string i2c = "/dev/i2c-1", pms;
-  double interval = 60;
+  std::string i2c = "/dev/i2c-1", pms, broker;
+  double interval = 0;
   std::uint16_t port = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -138,13 +158,23 @@ int main(int argc, char** argv) {
       interval = std::atof(argv[++i]);
     else if (a == "--port" && i + 1 < argc)
       port = static_cast<std::uint16_t>(std::atoi(argv[++i]));
+    else if (a == "--mqtt" && i + 1 < argc)
+      broker = argv[++i];
     else {
-      std::fprintf(stderr, "usage: %s [--paused-clock] [--mock] [--i2c DEV] [--pms TTY] [--interval S] [--port N]\n",
+      std::fprintf(stderr,
+                   "usage: %s [--paused-clock] [--mock] [--i2c DEV] [--pms TTY] [--interval S] [--port N] [--mqtt "
+                   "HOST[:PORT]]\n",
                    argv[0]);
       return 2;
     }
   }
-  if (mock) interval = 5;
+  if (interval <= 0) interval = mock ? 5 : 60;
+#if !PINFIBER_HAVE_MQTT
+  if (!broker.empty()) {
+    std::fprintf(stderr, "weather_station: built without MQTT (pinfiber::mqtt needs libmosquitto-dev)\n");
+    return 2;
+  }
+#endif
   start_time = pinfiber::Clock::now();
   try {
     // The BME280: the kernel's bus on a Pi, the simulated chip on the mock bus otherwise.
@@ -187,16 +217,39 @@ int main(int argc, char** argv) {
     say(std::string("weather station: BME280 at 0x76 on ") + bus->name() + ", PMS5003 on " +
         (mock ? "a simulated sensor" : (pms.empty() ? "nothing" : pms)));
 
+#if PINFIBER_HAVE_MQTT
+    std::optional<pinfiber::mqtt::Client> mqtt;
+    if (!broker.empty()) {
+      const auto colon = broker.rfind(':');
+      const std::string host = colon == std::string::npos ? broker : broker.substr(0, colon);
+      const auto mqtt_port =
+          static_cast<std::uint16_t>(colon == std::string::npos ? 1883 : std::atoi(broker.c_str() + colon + 1));
+      mqtt.emplace(
+          host, mqtt_port,
+          pinfiber::mqtt::ClientOptions{.client_id = "weather_station",
+                                        .will = pinfiber::mqtt::Will{"weather_station/status", "offline", 1, true}});
+      mqtt->connect(10s);
+      mqtt->publish("weather_station/status", "online", 1, true, 10s);
+      std::fprintf(stderr, "weather_station: mqtt: connected to %s\n", mqtt->broker().c_str());
+    }
+#endif
+
     pinfiber::SignalHandler on_int(SIGINT, pinfiber::shutdown);
     pinfiber::SignalHandler on_term(SIGTERM, pinfiber::shutdown);
     try {
       for (int n = 1; !mock || n <= 3; ++n) {
         pinfiber::sleep(interval);
         try {
-          latest = reading_line(bme.read(1s), particles);
+          const auto reading = bme.read(1s);
+          latest = reading_line(reading, particles);
           say(latest);
+#if PINFIBER_HAVE_MQTT
+          // One reading a minute: publishing in line, until the broker's PUBACK (5 s at most; a
+          // broker away meanwhile gets it after the client's reconnection), costs nothing.
+          if (mqtt) mqtt->publish("weather_station/state", reading_json(reading, particles), 1, true, 5s);
+#endif
         } catch (const pinfiber::Error& e) {
-          say(std::string("BME280: ") + e.what());  // a loose wire is reported, and tried again next time
+          say(std::string("reading: ") + e.what());  // a loose wire is reported, and tried again next time
         }
         if (mock) air->set_conditions(19.5 + 0.25 * n, 1008.0 - 0.5 * n, 52.0 + n);
       }
@@ -204,6 +257,16 @@ int main(int argc, char** argv) {
     } catch (const pinfiber::GreenletExit&) {
       say("signal: stopping");
     }
+#if PINFIBER_HAVE_MQTT
+    if (mqtt) {
+      try {
+        mqtt->publish("weather_station/status", "offline", 1, true, 5s);
+        mqtt->disconnect(5s);
+      } catch (const pinfiber::Error& e) {
+        std::fprintf(stderr, "weather_station: mqtt: %s\n", e.what());
+      }
+    }
+#endif
     if (pms_sim) pms_sim.kill();
     if (pms_reader) pms_reader.kill();
     fed.reset();
