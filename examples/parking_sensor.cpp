@@ -15,6 +15,7 @@
 #include <pinfiber/pinfiber.hpp>
 #include <string>
 
+#include "command_line.hpp"
 #include "paused_clock.hpp"
 
 using namespace std::chrono_literals;
@@ -67,16 +68,10 @@ void drive_car(dev::MockHcSr04& hc) {
 
 int main(int argc, char** argv) {
   example::take_paused_clock_flag(argc, argv);
-  bool mock = false;
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--mock") == 0) {
-      gpio::use_backend("mock");
-      mock = true;
-    } else {
-      std::fprintf(stderr, "usage: %s [--paused-clock] [--mock]\n", argv[0]);
-      return 2;
-    }
-  }
+  example::CommandLine cli(argc, argv, "[--mock]   (the mock board and a simulated car; else the Pi's pins)");
+  const bool mock = cli.flag("--mock");
+  cli.done();
+  if (mock) gpio::use_backend("mock");
   start_time = pinfiber::Clock::now();
   auto* board = dynamic_cast<gpio::MockBackend*>(&gpio::default_backend());
   std::optional<dev::MockHcSr04> hc;

@@ -7,6 +7,8 @@
 //                                  asked once, then it exits
 //   weather_station [--i2c /dev/i2c-1] [--pms /dev/serial0] [--interval 60] [--port 8080]
 //                                  on a Pi, until SIGINT/SIGTERM
+//   ... --http PORT                also serves GET / (the latest reading as text) and GET /api/state
+//                                  (as JSON) where pinfiber::http was built
 //   ... --mqtt host[:port]         also publishes each reading to MQTT (where pinfiber::mqtt was
 //                                  built), the way Home Assistant and Node-RED read a sensor:
 //                                  weather_station/state  {"temperature": 19.50, ...} (retained)
@@ -19,6 +21,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -27,9 +30,13 @@
 #include <pinfiber/pinfiber.hpp>
 #include <string>
 
+#include "command_line.hpp"
 #include "paused_clock.hpp"
 #if PINFIBER_HAVE_MQTT
 #include "pinfiber/mqtt.hpp"
+#endif
+#if PINFIBER_HAVE_HTTP
+#include "pinfiber/http.hpp"
 #endif
 
 using namespace std::chrono_literals;
@@ -142,38 +149,28 @@ std::string ask_status(std::uint16_t port) {
 
 int main(int argc, char** argv) {
   example::take_paused_clock_flag(argc, argv);
-  bool mock = false;
-  std::string i2c = "/dev/i2c-1", pms, broker;
+  example::CommandLine cli(argc, argv,
+                           "[--mock [--forever]] [--i2c DEV] [--pms TTY] [--interval SECONDS] [--port N] "
+                           "[--http PORT] [--mqtt HOST[:PORT]]");
+  const bool mock = cli.flag("--mock");
+  const bool forever = cli.flag("--forever");
+  const std::string i2c = cli.option("--i2c", "/dev/i2c-1");
+  const std::string pms = cli.option("--pms", "");
+  const std::string interval_text = cli.option("--interval", mock ? "5" : "60");
+  const auto port = static_cast<std::uint16_t>(cli.number_option("--port", 0, 0, 65535));
+  const long long http_port = cli.number_option("--http", -1, 0, 65535);
+  const std::string broker = cli.option("--mqtt", "");
+  cli.done();
   double interval = 0;
-  std::uint16_t port = 0;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--mock")
-      mock = true;
-    else if (a == "--i2c" && i + 1 < argc)
-      i2c = argv[++i];
-    else if (a == "--pms" && i + 1 < argc)
-      pms = argv[++i];
-    else if (a == "--interval" && i + 1 < argc)
-      interval = std::atof(argv[++i]);
-    else if (a == "--port" && i + 1 < argc)
-      port = static_cast<std::uint16_t>(std::atoi(argv[++i]));
-    else if (a == "--mqtt" && i + 1 < argc)
-      broker = argv[++i];
-    else {
-      std::fprintf(stderr,
-                   "usage: %s [--paused-clock] [--mock] [--i2c DEV] [--pms TTY] [--interval S] [--port N] [--mqtt "
-                   "HOST[:PORT]]\n",
-                   argv[0]);
-      return 2;
-    }
-  }
-  if (interval <= 0) interval = mock ? 5 : 60;
+  const auto [end_of_number, ec] =
+      std::from_chars(interval_text.data(), interval_text.data() + interval_text.size(), interval);
+  if (ec != std::errc() || end_of_number != interval_text.data() + interval_text.size() || !(interval > 0))
+    cli.fail("--interval: '" + interval_text + "' is not a positive number of seconds");
 #if !PINFIBER_HAVE_MQTT
-  if (!broker.empty()) {
-    std::fprintf(stderr, "weather_station: built without MQTT (pinfiber::mqtt needs libmosquitto-dev)\n");
-    return 2;
-  }
+  if (!broker.empty()) cli.fail("--mqtt: built without MQTT (pinfiber::mqtt needs libmosquitto-dev)");
+#endif
+#if !PINFIBER_HAVE_HTTP
+  if (http_port >= 0) cli.fail("--http: built without the HTTP server (pinfiber::http)");
 #endif
   start_time = pinfiber::Clock::now();
   try {
@@ -214,6 +211,20 @@ int main(int argc, char** argv) {
                                   [&](pinfiber::Socket& c, const pinfiber::Address&) { c.send_all(latest + "\n"); });
     status.start();
     std::fprintf(stderr, "weather_station: status on tcp %s\n", status.address().to_string().c_str());
+#if PINFIBER_HAVE_HTTP
+    std::string latest_json = "{}";
+    std::optional<pinfiber::http::Server> web;
+    if (http_port >= 0) {
+      web.emplace(pinfiber::Address::parse("0.0.0.0", static_cast<std::uint16_t>(http_port)));
+      web->get("/",
+               [&](const pinfiber::http::Request&, pinfiber::http::ResponseWriter& res) { res.send(latest + "\n"); });
+      web->get("/api/state", [&](const pinfiber::http::Request&, pinfiber::http::ResponseWriter& res) {
+        res.send(latest_json, "application/json");
+      });
+      web->start();
+      std::fprintf(stderr, "weather_station: http on %s\n", web->address().to_string().c_str());
+    }
+#endif
     say(std::string("weather station: BME280 at 0x76 on ") + bus->name() + ", PMS5003 on " +
         (mock ? "a simulated sensor" : (pms.empty() ? "nothing" : pms)));
 
@@ -237,12 +248,15 @@ int main(int argc, char** argv) {
     pinfiber::SignalHandler on_int(SIGINT, pinfiber::shutdown);
     pinfiber::SignalHandler on_term(SIGTERM, pinfiber::shutdown);
     try {
-      for (int n = 1; !mock || n <= 3; ++n) {
+      for (int n = 1; !mock || forever || n <= 3; ++n) {
         pinfiber::sleep(interval);
         try {
           const auto reading = bme.read(1s);
           latest = reading_line(reading, particles);
           say(latest);
+#if PINFIBER_HAVE_HTTP
+          latest_json = reading_json(reading, particles);
+#endif
 #if PINFIBER_HAVE_MQTT
           // One reading a minute: publishing in line, until the broker's PUBACK (5 s at most; a
           // broker away meanwhile gets it after the client's reconnection), costs nothing.
@@ -253,7 +267,7 @@ int main(int argc, char** argv) {
         }
         if (mock) air->set_conditions(19.5 + 0.25 * n, 1008.0 - 0.5 * n, 52.0 + n);
       }
-      if (mock) say("status port says: " + ask_status(status.address().port()));
+      if (mock && !forever) say("status port says: " + ask_status(status.address().port()));
     } catch (const pinfiber::GreenletExit&) {
       say("signal: stopping");
     }
@@ -273,6 +287,9 @@ int main(int argc, char** argv) {
     serial.reset();
     if (master >= 0) pinfiber::close(master);
     status.stop(1s);
+#if PINFIBER_HAVE_HTTP
+    if (web) web->stop(1s);
+#endif
     say("bye");
   } catch (const pinfiber::Error& e) {
     std::fprintf(stderr, "weather_station: %s\n", e.what());
