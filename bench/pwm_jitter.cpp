@@ -35,7 +35,8 @@ double percentile(std::vector<double> v, double p) {
 // each edge relative to the one before it. A measure of the output itself, which needs no guess at
 // when the first edge was due and stays meaningful across a period the software PWM skipped (that
 // period's long low time counts as the error it is).
-void deviations(const std::vector<MockPin::Change>& history, Duration period, std::vector<double>& out) {
+template <class History>
+void deviations(const History& history, Duration period, std::vector<double>& out) {
   auto first = std::find_if(history.begin(), history.end(), [](const MockPin::Change& c) { return c.level; });
   if (first == history.end()) return;
   for (auto it = first; it + 1 != history.end(); ++it) {
