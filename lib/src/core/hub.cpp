@@ -41,7 +41,7 @@ constexpr Duration kExitGrace = std::chrono::seconds(5);
 
 }  // namespace
 
-thread_local HubImpl* HubImpl::tls_hub_ = nullptr;
+constinit thread_local HubImpl* HubImpl::tls_hub_ = nullptr;
 
 HubImpl& HubImpl::create() {
   tls_hub_owner = std::make_unique<HubImpl>();
@@ -142,7 +142,7 @@ void HubImpl::kill_all_on_exit() {
       }
     }
     // Links of the greenlets that just ended run now, while what they use still exists.
-    for (int turns = 0; ready_head_ && turns < 10000; ++turns) yield_now();
+    for (int turns = 0; ready_head_ && turns < 10000; ++turns) detail::yield_now();
   } catch (...) {
     // An interrupt for main (a shutdown in flight) changes nothing now.
   }

@@ -105,21 +105,26 @@ class HubImpl {
 
  private:
   static HubImpl& create();
-  static thread_local HubImpl* tls_hub_;
+  // constinit: other files read it without calling a TLS init wrapper first (a call and a branch
+  // on every HubImpl::current()).
+  static constinit thread_local HubImpl* tls_hub_;
 
   // scheduler.cpp
   void push_back(Runnable* r);
   void push_front(Runnable* r);
   Runnable* pop();
+  Fiber* next_slow();
   Fiber* next_to_run();
   Fiber* run_kill(KillRequest* k);
   void switch_out();
   void switch_to(Fiber* next);
   void after_switch(void* from_ctx, Fiber* from);
+  [[gnu::cold, gnu::noinline]] void check_canary(Fiber* f);
+  [[noreturn, gnu::cold, gnu::noinline]] static void throw_interrupt(Fiber* self);
   static void fiber_entry(ctx::transfer_t t);
   [[noreturn]] void run_fiber(Fiber* f);
   void finish(Fiber* f, std::exception_ptr ended_with);
-  void release_zombie();
+  [[gnu::noinline]] void release_zombie();
   void hub_loop();
   void poll(bool may_block);
   void fire_due_timers();
@@ -139,9 +144,16 @@ class HubImpl {
   Fiber* zombie_ = nullptr;  // finished fiber whose stack is freed once we are off it
   Runnable* ready_head_ = nullptr;
   Runnable* ready_tail_ = nullptr;
-  unsigned switches_since_poll_ = 0;
-  unsigned budget_ = 0;        // ready operations the running greenlet may still do without yielding
-  Fiber* deferred_ = nullptr;  // out of budget: queued again only after the hub has polled
+  // True while the hub fiber or a notifier step runs: a blocking call then must throw (one flag, so
+  // that yield and park test one byte).
+  bool cannot_block_ = false;
+  // Direct switches between two polls of the loop: a non-blocking epoll_wait costs about as much as
+  // 30 switches, so polling every 256 keeps it to a few percent of a yield, while a timer or socket
+  // waits at most 256 turns (a few microseconds on a PC) behind greenlets that keep yielding.
+  static constexpr unsigned kPollEvery = 256;
+  unsigned turns_before_poll_ = kPollEvery;  // direct switches left before the hub fiber must poll
+  unsigned budget_ = 0;                      // ready operations the running greenlet may still do without yielding
+  Fiber* deferred_ = nullptr;                // out of budget: queued again only after the hub has polled
   // True while a notifier step runs (a links pass with its rawlink callbacks, a queue's unlock): it
   // runs on the stack of the greenlet switching out, so a blocking call there must throw, not park
   // that greenlet.

@@ -21,15 +21,11 @@
 
 #include "core/hub_impl.hpp"
 #include "pinfiber/core/errors.hpp"
+#include "pinfiber/core/sleep.hpp"
 
 namespace pinfiber::detail {
 
 namespace {
-
-// Direct switches between two polls of the loop: a non-blocking epoll_wait costs about as much as
-// 30 switches, so polling every 256 keeps it to a few percent of a yield, while a timer or socket
-// waits at most 256 turns (a few microseconds on a PC) behind greenlets that keep yielding.
-constexpr unsigned kPollEvery = 256;
 
 // Operations a greenlet may complete without waiting before it yields through the hub (tokio uses
 // 128). 128 echo round trips on loopback take about 0.5 ms on a PC and a few on a Pi Zero: the
@@ -99,6 +95,18 @@ Notifier::~Notifier() {
   }
 }
 
+// The next greenlet to switch to, off the hot path: a notifier or a kill at the head, a greenlet
+// killed before its first turn, an empty queue, or a poll due. May return the caller itself (a
+// queued kill of a greenlet that is parking, or a yield with nothing else ready).
+Fiber* HubImpl::next_slow() {
+  Fiber* next = nullptr;
+  if (turns_before_poll_ != 0) {
+    --turns_before_poll_;
+    next = next_to_run();
+  }
+  return next ? next : hub_fiber_;
+}
+
 // The next greenlet to switch to: the head of the queue, after running the notifiers and kills in
 // front of it.
 Fiber* HubImpl::next_to_run() {
@@ -114,9 +122,11 @@ Fiber* HubImpl::next_to_run() {
       }
       case Runnable::Kind::notifier: {
         auto* n = static_cast<Notifier*>(r);
-        in_notifier_ = true;
+        const bool could_block = !cannot_block_;
+        in_notifier_ = cannot_block_ = true;
         Fiber* f = n->step();
         in_notifier_ = false;
+        cannot_block_ = !could_block;
         if (f) {
           push_front(n);  // the pass goes on once `f` blocks
           return f;
@@ -166,10 +176,8 @@ Fiber* HubImpl::run_kill(KillRequest* k) {
 // the CPU mispredicts after the switch, and yield is the hot path.
 [[gnu::always_inline]] inline void HubImpl::switch_to(Fiber* next) {
   Fiber* prev = current_;
-  if (prev->stack_guard_ == static_cast<std::uint8_t>(GuardKind::canary) && prev->stack_ &&
-      !StackPool::canary_intact(Stack{prev->stack_, prev->stack_size_, GuardKind::canary, 0})) {
-    overflow_abort(prev);
-  }
+  if (prev->stack_guard_ == static_cast<std::uint8_t>(GuardKind::canary)) [[unlikely]]
+    check_canary(prev);
   current_ = next;
   next->state_ = FiberState::running;
   budget_ = kCoopBudget;
@@ -177,17 +185,22 @@ Fiber* HubImpl::run_kill(KillRequest* k) {
   activity_.switches.store(activity_.switches.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   activity_.running.store(next->id_, std::memory_order_relaxed);
   ctx::swap_eh(eh_globals_, prev->eh_, next->eh_);
+#if defined(PINFIBER_ASAN)
   const bool prev_dying = prev->state_ == FiberState::dead;
   const void* bottom = next->stack_ ? next->stack_ : next->asan_stack_bottom_;
   const std::size_t size = next->stack_ ? next->stack_size_ : next->asan_stack_size_;
   ctx::asan_start_switch(prev_dying ? nullptr : &prev->asan_fake_stack_, bottom, size);
+#endif
   ctx::tsan_switch_to(next->tsan_fiber_);
   ctx::transfer_t t = ctx::jump(next->context_, prev);
   after_switch(t.fctx, static_cast<Fiber*>(t.data));
 }
 
-void HubImpl::after_switch(void* from_ctx, Fiber* from) {
+[[gnu::always_inline]] inline void HubImpl::after_switch(void* from_ctx, Fiber* from) {
   from->context_ = from_ctx;
+#if defined(PINFIBER_ASAN)
+  // Only ASan needs the main greenlet's stack bounds (to switch back to it); without ASan this
+  // bookkeeping would be two stores and a branch on every switch.
   const void* old_bottom = nullptr;
   std::size_t old_size = 0;
   ctx::asan_finish_switch(current_->asan_fake_stack_, &old_bottom, &old_size);
@@ -195,7 +208,17 @@ void HubImpl::after_switch(void* from_ctx, Fiber* from) {
     from->asan_stack_bottom_ = old_bottom;
     from->asan_stack_size_ = old_size;
   }
-  if (zombie_) release_zombie();
+#endif
+  if (zombie_) [[unlikely]]
+    release_zombie();
+}
+
+// Out of line, so that the switch paths keep no exception_ptr temporary on their frames.
+void HubImpl::throw_interrupt(Fiber* self) { std::rethrow_exception(std::exchange(self->interrupt_, nullptr)); }
+
+// Out of line, so that the switch keeps no Stack temporary on its frame.
+void HubImpl::check_canary(Fiber* f) {
+  if (f->stack_ && !StackPool::canary_intact(Stack{f->stack_, f->stack_size_, GuardKind::canary, 0})) overflow_abort(f);
 }
 
 void HubImpl::release_zombie() {
@@ -213,13 +236,20 @@ void HubImpl::release_zombie() {
   z->release();  // the hub's reference
 }
 
+// Hands the CPU to the next entry of the run queue. The common case - the head is a greenlet ready
+// to resume and no poll is due - is taken here without a call; the rest is next_slow()'s.
 [[gnu::always_inline]] inline void HubImpl::switch_out() {
-  Fiber* next = nullptr;
-  if (switches_since_poll_ < kPollEvery) {
-    next = next_to_run();
-    ++switches_since_poll_;
+  Runnable* r = ready_head_;
+  if (turns_before_poll_ != 0 && r && r->kind == Runnable::Kind::fiber &&
+      static_cast<Fiber*>(r)->state_ != FiberState::dead) [[likely]] {
+    --turns_before_poll_;
+    ready_head_ = r->next_ready;
+    if (!ready_head_) ready_tail_ = nullptr;
+    r->queued = false;
+    switch_to(static_cast<Fiber*>(r));  // never the caller: it is not in the queue, or behind `r`
+    return;
   }
-  if (!next) next = hub_fiber_;
+  Fiber* next = next_slow();
   if (next == current_) {
     next->state_ = FiberState::running;
     return;
@@ -231,7 +261,10 @@ void HubImpl::fiber_entry(ctx::transfer_t t) {
   HubImpl& hub = *tls_hub_;
   hub.after_switch(t.fctx, static_cast<Fiber*>(t.data));
   Fiber* self = hub.current_;
-  if (self == hub.hub_fiber_) hub.hub_loop();
+  if (self == hub.hub_fiber_) {
+    hub.cannot_block_ = true;
+    hub.hub_loop();
+  }
   hub.run_fiber(self);
 }
 
@@ -327,7 +360,8 @@ void HubImpl::refuse_to_block() const {
 
 bool HubImpl::park_until(WaitFor what, TimePoint deadline) {
   Fiber* self = current_;
-  if (self == hub_fiber_ || in_notifier_) refuse_to_block();
+  if (cannot_block_) [[unlikely]]
+    refuse_to_block();
   self->timed_out_ = false;
   const bool timed = deadline != TimePoint::max();
   if (timed) {
@@ -341,7 +375,8 @@ bool HubImpl::park_until(WaitFor what, TimePoint deadline) {
   switch_out();
   self->waiting_for_ = {};
   if (timed) timers_.disarm(self->wake_timer_);
-  if (self->interrupt_) std::rethrow_exception(std::exchange(self->interrupt_, nullptr));
+  if (self->interrupt_) [[unlikely]]
+    throw_interrupt(self);
   return !self->timed_out_;
 }
 
@@ -397,13 +432,21 @@ void HubImpl::queue_kill(Fiber* f, std::exception_ptr ex) {
   push_back(&f->kill_);
 }
 
-void HubImpl::yield_now() {
+// Inlined into pinfiber::yield() and detail::yield_now(): the yield path is one function down to the
+// jump (see switch_to).
+[[gnu::always_inline]] inline void HubImpl::yield_now() {
   Fiber* self = current_;
-  if (self == hub_fiber_ || in_notifier_) refuse_to_block();
-  self->state_ = FiberState::ready;
-  push_back(self);
-  switch_out();
-  if (self->interrupt_) std::rethrow_exception(std::exchange(self->interrupt_, nullptr));
+  if (cannot_block_) [[unlikely]]
+    refuse_to_block();
+  // With nothing else ready it goes on at once. This also keeps the caller out of switch_out()'s
+  // fast path, which takes the head of the queue for someone else.
+  if (ready_head_) [[likely]] {
+    self->state_ = FiberState::ready;
+    push_back(self);
+    switch_out();
+  }
+  if (self->interrupt_) [[unlikely]]
+    throw_interrupt(self);
 }
 
 void HubImpl::cooperate() {
@@ -413,9 +456,10 @@ void HubImpl::cooperate() {
   Fiber* self = current_;
   self->state_ = FiberState::ready;
   deferred_ = self;
-  switches_since_poll_ = kPollEvery;
+  turns_before_poll_ = 0;
   switch_out();
-  if (self->interrupt_) std::rethrow_exception(std::exchange(self->interrupt_, nullptr));
+  if (self->interrupt_) [[unlikely]]
+    throw_interrupt(self);
 }
 
 void HubImpl::wait_idle() {
@@ -434,10 +478,16 @@ void HubImpl::wait_idle() {
 
 void HubImpl::hub_loop() {
   for (;;) {
-    switches_since_poll_ = 0;
+    turns_before_poll_ = kPollEvery;
     poll(ready_head_ == nullptr && deferred_ == nullptr);
     if (deferred_) push_back(std::exchange(deferred_, nullptr));
-    if (Fiber* next = next_to_run()) switch_to(next);
+    if (Fiber* next = next_to_run()) {
+      // The hub fiber may not block; the greenlets it switches to may (and switch among themselves
+      // without it), so the flag changes here rather than on every switch.
+      cannot_block_ = false;
+      switch_to(next);
+      cannot_block_ = true;
+    }
   }
 }
 
@@ -515,6 +565,17 @@ Fiber* resume_now(Fiber* f) { return HubImpl::current().resume_now(f); }
 void interrupt(Fiber* f, std::exception_ptr ex) { HubImpl::current().interrupt(f, std::move(ex)); }
 void queue_kill(Fiber* f, std::exception_ptr ex) { HubImpl::current().queue_kill(f, std::move(ex)); }
 void yield_now() { HubImpl::current().yield_now(); }
+
+}  // namespace pinfiber::detail
+
+namespace pinfiber {
+
+// Here rather than in sleep.cpp, so that HubImpl::yield_now() is inlined into it.
+void yield() { detail::HubImpl::current().yield_now(); }
+
+}  // namespace pinfiber
+
+namespace pinfiber::detail {
 void cooperate() { HubImpl::current().cooperate(); }
 std::uint64_t unique_id() { return HubImpl::current().next_id(); }
 

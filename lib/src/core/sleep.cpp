@@ -16,8 +16,6 @@ void sleep(TimeSpan d) {
   }
 }
 
-void yield() { detail::yield_now(); }
-
 void idle() { detail::HubImpl::current().wait_idle(); }
 
 void pause() {
