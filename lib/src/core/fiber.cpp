@@ -8,6 +8,19 @@ Fiber::Fiber(std::size_t stack_size) : Runnable(Kind::fiber), stack_size_(stack_
 
 Fiber::~Fiber() = default;
 
+void* Fiber::operator new(std::size_t size) {
+  if (HubImpl* hub = HubImpl::current_or_null()) return hub->fiber_cache().allocate(size);
+  return FiberCache::allocate_uncached(size);
+}
+
+void Fiber::operator delete(void* p, std::size_t size) noexcept {
+  if (HubImpl* hub = HubImpl::current_or_null()) {
+    hub->fiber_cache().recycle(p, size);
+  } else {
+    FiberCache::free_uncached(p);
+  }
+}
+
 std::string Fiber::name() const {
   if (!name_.empty()) return name_;
   return "Greenlet-" + std::to_string(id_);

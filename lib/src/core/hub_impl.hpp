@@ -13,6 +13,7 @@
 
 #include "core/context_switch.hpp"
 #include "core/driver.hpp"
+#include "core/fiber_cache.hpp"
 #include "core/stack_pool.hpp"
 #include "core/timer_heap.hpp"
 #include "pinfiber/core/detail/fiber.hpp"
@@ -36,6 +37,7 @@ class HubImpl {
 
   Hub& facade() { return facade_; }
   Driver& driver() { return driver_; }
+  FiberCache& fiber_cache() { return fiber_cache_; }
   Fiber* current_fiber() const { return current_; }
   Fiber* main_fiber() { return main_; }
 
@@ -136,6 +138,8 @@ class HubImpl {
   // hub.cpp
   void kill_all_on_exit();
 
+  // First, so that it goes last: Fibers released while the hub ends return their memory to it.
+  FiberCache fiber_cache_;
   Hub facade_{this};
   Driver driver_;
   Fiber* main_ = nullptr;

@@ -63,7 +63,10 @@ StackPool::~StackPool() {
   for (auto& [addr, len] : slabs_) ::munmap(addr, len);
 }
 
-void StackPool::add_slab(std::size_t size) {
+StackPool::SizeClass& StackPool::add_class(std::size_t size) { return classes_.emplace_back(SizeClass{size, {}, 0}); }
+
+void StackPool::add_slab(SizeClass& c) {
+  const std::size_t size = c.size;
   const std::size_t page = page_size();
   const std::size_t slot = size + page;  // guard page below every stack
   const std::size_t count = slot >= kSlabBytes ? 1 : kSlabBytes / slot;
@@ -88,7 +91,7 @@ void StackPool::add_slab(std::size_t size) {
                             "allocate greenlet stacks (" + std::to_string(len) + " bytes)");
   }
   slabs_.emplace_back(mem, len);
-  auto& list = free_[size];
+  auto& list = c.free;
   // Pushed highest first so that acquire() (which pops from the back) hands out ascending addresses.
   for (std::size_t i = count; i-- > 0;) {
     auto* guard = static_cast<char*>(mem) + i * slot;
@@ -117,11 +120,11 @@ void StackPool::add_slab(std::size_t size) {
 }
 
 Stack StackPool::acquire(std::size_t size) {
-  auto& list = free_[size];
-  if (list.empty()) add_slab(size);
-  Stack s = list.back();
-  list.pop_back();
-  if (auto t = trimmed_.find(size); t != trimmed_.end() && t->second > list.size()) t->second = list.size();
+  SizeClass& c = size_class(size);
+  if (c.free.empty()) add_slab(c);
+  Stack s = c.free.back();
+  c.free.pop_back();
+  if (c.trimmed > c.free.size()) c.trimmed = c.free.size();
   if (s.guard == GuardKind::canary) std::memcpy(s.base, &kCanary, sizeof kCanary);
   return s;
 }
@@ -130,14 +133,15 @@ void StackPool::release(const Stack& s) {
   // Beyond the hot set the pages go back to the kernel - but later, in trim(), when the hub is about
   // to sleep: a madvise costs about as much as ten spawns, and thousands of greenlets often finish
   // together.
-  free_[s.size].push_back(s);
+  size_class(s.size).free.push_back(s);
 }
 
 void StackPool::trim() {
   // Each free list is used from its back (LIFO), so its front is the cold part: entries below
-  // trimmed_[size] were already given back, and stay free until the list shrinks past them.
-  for (auto& [size, list] : free_) {
-    std::size_t& done = trimmed_[size];
+  // `trimmed` were already given back, and stay free until the list shrinks past them.
+  for (SizeClass& c : classes_) {
+    auto& list = c.free;
+    std::size_t& done = c.trimmed;
     if (done > list.size()) done = list.size();
     const std::size_t cold_end = list.size() > kHotStacks ? list.size() - kHotStacks : 0;
     for (; done < cold_end; ++done) ::madvise(list[done].base, list[done].size, MADV_DONTNEED);

@@ -81,6 +81,11 @@ class Fiber : public Runnable {
   /// True if it ended by GreenletExit (killed, or killed before it started).
   bool killed() const { return killed_; }
 
+  // A Fiber's memory is recycled by its hub (a cache of freed blocks by size), so spawn + join of a
+  // short greenlet costs no malloc and no free.
+  static void* operator new(std::size_t size);
+  static void operator delete(void* p, std::size_t size) noexcept;
+
   void add_ref() { ++refs_; }
   void release() {
     if (--refs_ == 0) delete this;
