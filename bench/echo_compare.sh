@@ -7,8 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-5}
 rounds=${2:-3}
-build=build/io-bench
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPINFIBER_BUILD_BENCH=ON -DPINFIBER_BUILD_TESTS=OFF >/dev/null
+build=build/bench  # the bench preset: Release, benchmarks, no tests
+cmake --preset bench >/dev/null
 cmake --build "$build" -j2 --target echo bench_echo_raw_libev bench_echo_client >/dev/null
 python=/usr/bin/python3  # Debian's python3-gevent lives there, whatever python3 the PATH prefers
 
@@ -23,18 +23,17 @@ run() {  # run NAME PORT CMD...: start the server, measure, stop it; prints msgs
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-declare -A results
+# Rounds interleaved (pinfiber, raw libev, gevent, then again), so that a change in the machine's
+# load during the run does not favour one server.
+declare -A samples results
+for _ in $(seq "$rounds"); do
+  samples[pinfiber]+=" $(run pinfiber 7100 "$build"/examples/echo 7100)"
+  samples[raw_libev]+=" $(run raw_libev 7101 "$build"/bench/bench_echo_raw_libev 7101)"
+  samples[gevent]+=" $(run gevent 7102 "$python" bench/echo_gevent.py 7102)"
+done
 for name in pinfiber raw_libev gevent; do
-  samples=()
-  for _ in $(seq "$rounds"); do
-    case $name in
-      pinfiber) samples+=("$(run pinfiber 7100 "$build"/examples/echo 7100)") ;;
-      raw_libev) samples+=("$(run raw_libev 7101 "$build"/bench/bench_echo_raw_libev 7101)") ;;
-      gevent) samples+=("$(run gevent 7102 "$python" bench/echo_gevent.py 7102)") ;;
-    esac
-  done
-  results[$name]=$(printf '%s\n' "${samples[@]}" | median)
-  echo "$name: ${samples[*]} -> median ${results[$name]} msgs/s"
+  results[$name]=$(printf '%s\n' ${samples[$name]} | median)
+  echo "$name:${samples[$name]} -> median ${results[$name]} msgs/s"
 done
 awk -v p="${results[pinfiber]}" -v r="${results[raw_libev]}" -v g="${results[gevent]}" \
   'BEGIN { printf "pinfiber / raw libev = %.2fx, pinfiber / gevent = %.2fx\n", p / r, p / g }'
