@@ -16,6 +16,10 @@
 //  - With nothing ready, no timer, no live watch, no hold and no outstanding work, nothing can ever
 //    wake the main greenlet: it gets LoopExit.
 
+#if defined(PINFIBER_ASAN)
+#include <sanitizer/asan_interface.h>
+#endif
+
 #include <algorithm>
 #include <utility>
 
@@ -288,6 +292,12 @@ void HubImpl::adopt(Fiber* f) {
   // The stack is taken now, so that running out of memory is an error from spawn() in the spawning
   // greenlet, never a failure at some later switch in an unrelated one.
   Stack s = stacks_.acquire(f->stack_size_);
+#if defined(PINFIBER_ASAN)
+  // A pooled stack still carries the shadow of the frames its last greenlet died in (a greenlet's
+  // last switch never returns, so ASan never unpoisoned them): cleared here, or the new greenlet's
+  // first frames would overlap stale redzones.
+  __asan_unpoison_memory_region(s.base, s.size);
+#endif
   f->stack_ = s.base;
   f->stack_guard_ = static_cast<std::uint8_t>(s.guard);
   f->stack_valgrind_id_ = s.valgrind_id;
