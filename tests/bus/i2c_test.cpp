@@ -210,7 +210,8 @@ TEST_F(I2cTest, OpeningSomethingThatIsNotAnI2cDeviceIsENOTTY) {
     pinfiber::bus::I2cDev dev("/dev/null");
     FAIL() << "no error";
   } catch (const BusError& e) {
-    EXPECT_EQ(e.code().value(), ENOTTY);
+    // ENOSYS: qemu-user, which runs the Pi builds' tests, answers an ioctl it does not know so.
+    EXPECT_TRUE(e.code().value() == ENOTTY || e.code().value() == ENOSYS) << e.code().value();
     EXPECT_NE(std::string(e.what()).find("it is not an i2c-dev device node"), std::string::npos) << e.what();
   }
 }

@@ -95,7 +95,8 @@ TEST_F(SpiTest, ANodeThatIsNotSpidevIsRefusedByName) {
     SpiDev spi("/dev/null");
     FAIL() << "no error";
   } catch (const BusError& e) {
-    EXPECT_EQ(e.code().value(), ENOTTY);
+    // ENOSYS: qemu-user, which runs the Pi builds' tests, answers an ioctl it does not know so.
+    EXPECT_TRUE(e.code().value() == ENOTTY || e.code().value() == ENOSYS) << e.code().value();
     EXPECT_NE(std::string(e.what()).find("set the mode of /dev/null"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("it is not a spidev device node"), std::string::npos) << e.what();
   }

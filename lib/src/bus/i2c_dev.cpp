@@ -158,7 +158,7 @@ I2cDev::I2cDev(std::string_view bus, const I2cOptions& options) : options_(optio
   if (::ioctl(fd, I2C_FUNCS, &funcs) < 0) {
     const int err = errno;
     throw BusError(err, "ask " + path_ + " what it can do (I2C_FUNCS)",
-                   err == ENOTTY ? "it is not an i2c-dev device node" : "");
+                   err == ENOTTY || err == ENOSYS ? "it is not an i2c-dev device node" : "");
   }
   functions_.i2c = (funcs & I2C_FUNC_I2C) != 0;
   functions_.smbus_quick = (funcs & I2C_FUNC_SMBUS_QUICK) != 0;
@@ -185,7 +185,9 @@ std::string I2cDev::find(std::string_view adapter_name, const std::string& sysfs
   DIR* dir = ::opendir(sysfs.c_str());
   if (!dir) return {};
   std::string found;
-  while (const dirent* e = ::readdir(dir)) {
+  // readdir64: a 32-bit build's readdir gives up (EOVERFLOW) on a directory whose offsets or inode
+  // numbers need 64 bits, as a 64-bit host's filesystem under qemu-user has.
+  while (const dirent64* e = ::readdir64(dir)) {
     const std::string entry = e->d_name;
     if (entry.rfind("i2c-", 0) != 0) continue;
     if (trim(read_text(sysfs + "/" + entry + "/name")) == adapter_name) {

@@ -67,7 +67,7 @@ void SpiDev::configure(const SpiSettings& s) {
     if (::ioctl(fd, request, value) < 0) {
       const int err = errno;
       throw BusError(err, std::string("set ") + what + " of " + path_,
-                     err == ENOTTY ? "it is not a spidev device node" : "the controller refuses it");
+                     err == ENOTTY || err == ENOSYS ? "it is not a spidev device node" : "the controller refuses it");
     }
   };
   set(SPI_IOC_WR_MODE, &mode, "the mode");

@@ -21,7 +21,9 @@ std::vector<std::string> W1Bus::devices(const std::string& family) const {
                    err == ENOENT ? "enable 1-Wire: dtoverlay=w1-gpio in config.txt" : "");
   }
   std::vector<std::string> out;
-  while (const dirent* e = ::readdir(dir)) {
+  // readdir64: a 32-bit build's readdir gives up (EOVERFLOW) on a directory whose offsets or inode
+  // numbers need 64 bits, as a 64-bit host's filesystem under qemu-user has.
+  while (const dirent64* e = ::readdir64(dir)) {
     const std::string name = e->d_name;
     // A device is "ff-xxxxxxxxxxxx": the family code, a dash, the 48-bit serial number.
     if (name.size() != 15 || name[2] != '-') continue;
