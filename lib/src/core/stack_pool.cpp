@@ -27,8 +27,6 @@ namespace {
 constexpr std::size_t kSlabBytes = 1u << 20;
 // Free stacks kept committed per size, so a spawn/finish cycle reuses warm pages without madvise.
 constexpr std::size_t kHotStacks = 64;
-// Address space left to the heap when stacks run out (see add_slab).
-constexpr std::size_t kHeapHeadroom = 32u << 20;
 constexpr std::uint64_t kCanary = 0x70696e6669626572ull;  // "pinfiber"
 
 // True if reading `page` faults. Used once to confirm that MADV_GUARD_INSTALL really guards: an
@@ -73,18 +71,6 @@ void StackPool::add_slab(SizeClass& c) {
   const std::size_t len = slot * count;
   // MAP_NORESERVE: pages are committed when first touched, so an idle greenlet costs only the pages
   // its stack really used.
-  // Stacks must not take the last of the address space: the heap (the greenlets' own state, every
-  // queue, the hub's report of a failure) needs room too, or a 32-bit process (3 GiB on a Pi) that
-  // spawns until it cannot dies of std::bad_alloc in whichever greenlet allocates next. So a slab is
-  // mapped only while kHeapHeadroom more would still fit; otherwise spawn() gets the error below.
-  if (void* room = ::mmap(nullptr, len + kHeapHeadroom, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-      room == MAP_FAILED) {
-    throw std::system_error(ENOMEM, std::generic_category(),
-                            "allocate greenlet stacks (" + std::to_string(len) + " bytes, keeping " +
-                                std::to_string(kHeapHeadroom >> 20) + " MiB of address space for the heap)");
-  } else {
-    ::munmap(room, len + kHeapHeadroom);
-  }
   void* mem = ::mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (mem == MAP_FAILED) {
     throw std::system_error(errno, std::generic_category(),
