@@ -1,6 +1,8 @@
 #include "pinfiber/core/greenlet.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <new>
 #include <system_error>
 
 #include "core/hub_impl.hpp"
@@ -20,16 +22,24 @@ std::size_t resolve_stack_size(std::size_t requested) {
 }
 
 Fiber* adopt(Fiber* f, const SpawnOptions& options) {
-  if (!options.name.empty()) f->set_name(options.name);
   try {
+    if (!options.name.empty()) f->set_name(options.name);
     HubImpl::current().adopt(f);
   } catch (const std::system_error& e) {
     const std::string who = f->name_cstr() ? "'" + std::string(f->name_cstr()) + "'" : std::string("a greenlet");
     f->release();
     throw Error(e.code(), "spawn " + who + ": " + e.what());
+  } catch (const std::bad_alloc&) {
+    f->release();
+    no_memory_to_spawn();
   }
   return f;
 }
+
+// Where the heap runs out before the stacks do (a 32-bit process, whose heap and stacks share 3 GiB),
+// spawn() says so as it says a stack is missing: an Error in the spawning greenlet, not a
+// std::bad_alloc that a caller catching pinfiber::Error would let through.
+void no_memory_to_spawn() { throw Error(ENOMEM, "spawn a greenlet: allocate its state", "no memory left for it"); }
 
 void start(Fiber* f) { HubImpl::current().start(f); }
 void start_later(Fiber* f, Duration delay) { HubImpl::current().start_later(f, delay); }

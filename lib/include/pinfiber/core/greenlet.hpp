@@ -8,6 +8,7 @@
 #include <functional>
 #include <initializer_list>
 #include <limits>
+#include <new>
 #include <optional>
 #include <span>
 #include <string>
@@ -145,6 +146,8 @@ class FunctionFiber final : public ResultFiber<T> {
 /// Registers `f` with the hub (stack, id, name) without starting it; deletes it and throws Error if
 /// no stack can be had.
 Fiber* adopt(Fiber* f, const SpawnOptions& options);
+/// Throws Error (ENOMEM, "spawn a greenlet: allocate its state ...").
+[[noreturn]] void no_memory_to_spawn();
 void start(Fiber* f);
 void start_later(Fiber* f, Duration delay);
 std::size_t resolve_stack_size(std::size_t requested);
@@ -162,7 +165,12 @@ template <class F, class... A>
 Fiber* make_fiber(const SpawnOptions& options, F&& f, A&&... args) {
   using T = spawn_result_t<F, A...>;
   auto call = bind_call(std::forward<F>(f), std::forward<A>(args)...);
-  auto* fiber = new FunctionFiber<T, decltype(call)>(resolve_stack_size(options.stack_size), std::move(call));
+  FunctionFiber<T, decltype(call)>* fiber = nullptr;
+  try {
+    fiber = new FunctionFiber<T, decltype(call)>(resolve_stack_size(options.stack_size), std::move(call));
+  } catch (const std::bad_alloc&) {
+    no_memory_to_spawn();
+  }
   return adopt(fiber, options);
 }
 
@@ -229,8 +237,8 @@ class Greenlet<void> : public GreenletBase {
 
 /// Makes a greenlet running f(args...) with `options` without starting it (gevent's
 /// `Greenlet(f, *args)`); start() or start_later() schedules it. Its stack is taken now: throws
-/// Error ("allocate greenlet stacks ...: Cannot allocate memory") if there is none, std::bad_alloc if
-/// memory runs out. Never blocks.
+/// Error ("allocate greenlet stacks ...: Cannot allocate memory") if there is none, and Error ("spawn
+/// a greenlet: allocate its state ...", ENOMEM) if the heap runs out first. Never blocks.
 template <class F, class... A>
 auto make_greenlet_with(const SpawnOptions& options, F&& f, A&&... args) {
   using T = detail::spawn_result_t<F, A...>;
@@ -244,8 +252,8 @@ auto make_greenlet(F&& f, A&&... args) {
 
 /// Creates a greenlet running f(args...) with `options` and schedules it behind everything already
 /// ready; it does not run until the caller blocks or yields. Arguments are moved in (use std::ref to
-/// share). Never blocks. Throws Error if no stack can be had (the caller and every other greenlet
-/// run on), std::bad_alloc if memory runs out.
+/// share). Never blocks. Throws Error if no stack or no memory for the greenlet can be had (the
+/// caller and every other greenlet run on).
 template <class F, class... A>
 auto spawn_with(const SpawnOptions& options, F&& f, A&&... args) {
   auto g = make_greenlet_with(options, std::forward<F>(f), std::forward<A>(args)...);
