@@ -19,6 +19,7 @@ extern "C" {
 #include <iterator>
 #include <vector>
 
+#include "bus/device_node.hpp"
 #include "bus/pooled_call.hpp"
 #include "pinfiber/bus/error.hpp"
 #include "pinfiber/bytes/endian.hpp"
@@ -142,18 +143,10 @@ I2cDev::I2cDev(std::string_view bus, const I2cOptions& options) : options_(optio
   auto [path, number] = parse_bus(bus);
   path_ = std::move(path);
   number_ = number;
-  const int fd = ::open(path_.c_str(), O_RDWR | O_CLOEXEC);
-  if (fd < 0) {
-    const int err = errno;
-    std::string hint;
-    if (err == ENOENT)
-      hint = "enable I2C: dtparam=i2c_arm=on in config.txt (raspi-config does it), or load the i2c-dev module";
-    else if (err == EACCES)
-      hint = "add the user to the 'i2c' group, or run as root";
-    throw BusError(err, "open " + path_, hint);
-  }
   state_ = std::make_shared<State>();
-  state_->fd = Fd(fd, path_);
+  state_->fd = detail::open_device_node(
+      path_, "enable I2C: dtparam=i2c_arm=on in config.txt (raspi-config does it), or load the i2c-dev module", "i2c");
+  const int fd = state_->fd.get();
   unsigned long funcs = 0;
   if (::ioctl(fd, I2C_FUNCS, &funcs) < 0) {
     const int err = errno;

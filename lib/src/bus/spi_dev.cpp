@@ -12,6 +12,7 @@
 #include <cstring>
 #include <vector>
 
+#include "bus/device_node.hpp"
 #include "bus/pooled_call.hpp"
 #include "pinfiber/bus/error.hpp"
 #include "pinfiber/core/detail/park.hpp"
@@ -39,18 +40,9 @@ SpiDev::SpiDev(unsigned bus, unsigned chip_select, const SpiOptions& options)
     : SpiDev("/dev/spidev" + std::to_string(bus) + "." + std::to_string(chip_select), options) {}
 
 SpiDev::SpiDev(const std::string& path, const SpiOptions& options) : path_(path), options_(options) {
-  const int fd = ::open(path_.c_str(), O_RDWR | O_CLOEXEC);
-  if (fd < 0) {
-    const int err = errno;
-    std::string hint;
-    if (err == ENOENT)
-      hint = "enable SPI: dtparam=spi=on in config.txt (raspi-config does it)";
-    else if (err == EACCES)
-      hint = "add the user to the 'spi' group, or run as root";
-    throw BusError(err, "open " + path_, hint);
-  }
   state_ = std::make_shared<State>();
-  state_->fd = Fd(fd, path_);
+  state_->fd =
+      detail::open_device_node(path_, "enable SPI: dtparam=spi=on in config.txt (raspi-config does it)", "spi");
   configure(options.settings);
   set_timeout(options.timeout);
 }
