@@ -332,6 +332,19 @@ Hop next_hop(const Hop& hop, int status, Transfer& t) {
   return next;
 }
 
+// The request as the caller made it: a body is sent for POST, PUT and PATCH even when empty.
+Hop first_hop(std::string_view method, std::string_view url, std::string body, const RequestOptions& options) {
+  Hop hop{std::string(method), std::string(url), std::move(body), false, options.headers};
+  hop.has_body = !hop.body.empty() || hop.method == "POST" || hop.method == "PUT" || hop.method == "PATCH";
+  return hop;
+}
+
+[[noreturn]] void too_many_redirects(std::string_view method, std::string_view url, int max, const std::string& last) {
+  throw HttpError(Cause::too_many_redirects, 0,
+                  std::string(method) + " " + std::string(url) + ": more than " + std::to_string(max) +
+                      " redirects (the last to " + last + ")");
+}
+
 }  // namespace
 
 Client::Client(ClientOptions options) : options_(std::move(options)) {}
@@ -341,8 +354,7 @@ Response Client::request(std::string_view method, std::string_view url, std::str
   const Duration timeout = options.timeout.duration() == object_timeout ? options_.timeout : options.timeout.duration();
   const TimePoint deadline = deadline_in(timeout);
   const bool follow = options.follow_redirects.value_or(options_.follow_redirects);
-  Hop hop{std::string(method), std::string(url), std::move(body), false, options.headers};
-  hop.has_body = !hop.body.empty() || hop.method == "POST" || hop.method == "PUT" || hop.method == "PATCH";
+  Hop hop = first_hop(method, url, std::move(body), options);
   for (int redirects = 0;; ++redirects) {
     const std::string action = hop.method + " " + hop.url;
     std::unique_ptr<Transfer> t = start(hop, options_, action, deadline, timeout, false);
@@ -351,11 +363,7 @@ Response Client::request(std::string_view method, std::string_view url, std::str
     if (follow && is_redirect(t->status)) {
       Hop next = next_hop(hop, t->status, *t);
       if (!next.url.empty()) {
-        if (redirects >= options_.max_redirects) {
-          throw HttpError(Cause::too_many_redirects, 0,
-                          std::string(method) + " " + std::string(url) + ": more than " +
-                              std::to_string(options_.max_redirects) + " redirects (the last to " + next.url + ")");
-        }
+        if (redirects >= options_.max_redirects) too_many_redirects(method, url, options_.max_redirects, next.url);
         hop = std::move(next);
         continue;
       }
@@ -372,8 +380,7 @@ BodyStream Client::stream(std::string_view method, std::string_view url, std::st
   const Duration timeout = options.timeout.duration() == object_timeout ? options_.timeout : options.timeout.duration();
   const TimePoint deadline = deadline_in(timeout);
   const bool follow = options.follow_redirects.value_or(options_.follow_redirects);
-  Hop hop{std::string(method), std::string(url), std::move(body), false, options.headers};
-  hop.has_body = !hop.body.empty() || hop.method == "POST" || hop.method == "PUT" || hop.method == "PATCH";
+  Hop hop = first_hop(method, url, std::move(body), options);
   for (int redirects = 0;; ++redirects) {
     const std::string action = hop.method + " " + hop.url;
     std::unique_ptr<Transfer> t = start(hop, options_, action, deadline, timeout, true);
@@ -385,11 +392,7 @@ BodyStream Client::stream(std::string_view method, std::string_view url, std::st
       if (t->paused) Multi::of_hub().resume(*t);
       Hop next = next_hop(hop, t->status, *t);
       if (!next.url.empty()) {
-        if (redirects >= options_.max_redirects) {
-          throw HttpError(Cause::too_many_redirects, 0,
-                          std::string(method) + " " + std::string(url) + ": more than " +
-                              std::to_string(options_.max_redirects) + " redirects (the last to " + next.url + ")");
-        }
+        if (redirects >= options_.max_redirects) too_many_redirects(method, url, options_.max_redirects, next.url);
         hop = std::move(next);
         continue;  // the old transfer is abandoned (its small body is not worth the wait)
       }
