@@ -448,13 +448,15 @@ void HubImpl::queue_kill(Fiber* f, std::exception_ptr ex) {
   Fiber* self = current_;
   if (cannot_block_) [[unlikely]]
     refuse_to_block();
-  // With nothing else ready it goes on at once. This also keeps the caller out of switch_out()'s
-  // fast path, which takes the head of the queue for someone else.
-  if (ready_head_) [[likely]] {
-    self->state_ = FiberState::ready;
-    push_back(self);
-    switch_out();
-  }
+  // With nothing else ready it still passes through the hub fiber, which polls I/O and fires due
+  // timers before it resumes the caller, as gevent's sleep(0) runs the loop once: a greenlet that
+  // polls a flag with sleep(0) sees what a timer or a ready fd sets. (The caller, at the head of the
+  // queue then, must not take switch_out()'s fast path, which is for someone else.)
+  if (!ready_head_) [[unlikely]]
+    turns_before_poll_ = 0;
+  self->state_ = FiberState::ready;
+  push_back(self);
+  switch_out();
   if (self->interrupt_) [[unlikely]]
     throw_interrupt(self);
 }

@@ -7,8 +7,10 @@ namespace pinfiber {
 
 /// Blocks the current greenlet for `d` on the hub's clock (`sleep(0.2)`, `sleep(200ms)`), letting the
 /// others run. A zero or negative `d` yields: the greenlet goes to the back of the run queue behind
-/// everything already ready (gevent's sleep(0)). Throws the greenlet's pending interrupt (kill,
-/// Timeout) at the blocking point.
+/// everything already ready (gevent's sleep(0)); with nothing else ready the hub still polls I/O and
+/// fires due timers before the caller goes on, so a loop polling a flag with sleep(0) sees what a
+/// timer or a ready fd sets (a paused test clock does not jump for it: see testing.hpp). Throws the
+/// greenlet's pending interrupt (kill, Timeout) at the blocking point.
 void sleep(TimeSpan d);
 
 /// The same as sleep(0).
