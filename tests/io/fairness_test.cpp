@@ -81,3 +81,40 @@ TEST_F(FairnessTest, AFloodingConnectionDelaysADueTimerByAtMostOneBudget) {
   EXPECT_LE(reads_when_fired - reads_when_armed, kBudget)
       << "the due timer waited " << reads_when_fired - reads_when_armed << " flooder reads";
 }
+
+// Greenlets that keep yielding to each other never reach an empty run queue, so the hub polls for
+// them: after 256 direct switches once 50 us have passed since its last such poll. A byte that
+// arrives meanwhile reaches its reader, and a due timer fires, while the two go on yielding; counted
+// in yields with a generous bound (the 50 us are real time), the point being that they are bounded.
+TEST_F(FairnessTest, GreenletsThatKeepYieldingLetAReadyFdAndADueTimerThrough) {
+  use_real_clock();
+  int sv[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+  pinfiber::Socket reader = pinfiber::Socket::adopt(sv[0]);
+  pinfiber::Socket writer = pinfiber::Socket::adopt(sv[1]);
+  bool got_byte = false;
+  bool timer_fired = false;
+  long yields = 0;
+  auto read_one = pinfiber::spawn([&] {
+    char c;
+    got_byte = reader.recv(&c, 1) == 1;
+  });
+  auto sleeper = pinfiber::spawn([&] {
+    pinfiber::sleep(1ms);
+    timer_fired = true;
+  });
+  auto yielder = [&] {
+    while (!(got_byte && timer_fired) && yields < 100'000'000) {
+      ++yields;
+      pinfiber::yield();
+    }
+  };
+  auto a = pinfiber::spawn(yielder);
+  auto b = pinfiber::spawn(yielder);
+  pinfiber::yield();  // the reader waits on its socket now, the sleeper on its timer
+  writer.send_all("x");
+  pinfiber::joinall({a, b, read_one, sleeper});
+  EXPECT_TRUE(got_byte);
+  EXPECT_TRUE(timer_fired);
+  EXPECT_LT(yields, 100'000'000) << "the yielders ran to their bound before the hub polled";
+}

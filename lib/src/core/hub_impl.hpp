@@ -3,6 +3,7 @@
 // Private to core; other layers see Hub (pinfiber/core/hub.hpp) and the detail headers.
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -116,6 +117,11 @@ class HubImpl {
   void push_front(Runnable* r);
   Runnable* pop();
   Fiber* next_slow();
+  void request_poll() {
+    turns_before_poll_ = 0;
+    poll_requested_ = true;
+  }
+  bool busy_poll_due();
   Fiber* next_to_run();
   Fiber* run_kill(KillRequest* k);
   void switch_out();
@@ -151,13 +157,22 @@ class HubImpl {
   // True while the hub fiber or a notifier step runs: a blocking call then must throw (one flag, so
   // that yield and park test one byte).
   bool cannot_block_ = false;
-  // Direct switches between two polls of the loop: a non-blocking epoll_wait costs about as much as
-  // 30 switches, so polling every 256 keeps it to a few percent of a yield, while a timer or socket
-  // waits at most 256 turns (a few microseconds on a PC) behind greenlets that keep yielding.
+  // While greenlets keep switching among themselves, the hub fiber polls the loop once kPollEvery
+  // direct switches and kPollInterval have both passed since its last such poll. A non-blocking
+  // epoll_wait (with the two switches to the hub and back) costs about as much as 60 yield round
+  // trips on a PC: polling every 256 switches cost a quarter of a yield, every 50 us it costs a few
+  // percent. A timer or socket then waits at most 50 us plus 256 turns behind greenlets that keep
+  // yielding (on a Pi Zero, 256 turns take longer than 50 us: it polls every 256). The clock is read
+  // once per 256 switches, never on the fast path.
   static constexpr unsigned kPollEvery = 256;
-  unsigned turns_before_poll_ = kPollEvery;  // direct switches left before the hub fiber must poll
-  unsigned budget_ = 0;                      // ready operations the running greenlet may still do without yielding
-  Fiber* deferred_ = nullptr;                // out of budget: queued again only after the hub has polled
+  static constexpr std::chrono::microseconds kPollInterval{50};
+  unsigned turns_before_poll_ = kPollEvery;  // direct switches left before the clock is looked at
+  // A greenlet asked for a poll now (its budget ran out, or it yielded with nothing else ready):
+  // the interval does not apply.
+  bool poll_requested_ = false;
+  std::chrono::steady_clock::time_point last_busy_poll_{};
+  unsigned budget_ = 0;        // ready operations the running greenlet may still do without yielding
+  Fiber* deferred_ = nullptr;  // out of budget: queued again only after the hub has polled
   // True while a notifier step runs (a links pass with its rawlink callbacks, a queue's unlock): it
   // runs on the stack of the greenlet switching out, so a blocking call there must throw, not park
   // that greenlet.

@@ -103,12 +103,21 @@ Notifier::~Notifier() {
 // killed before its first turn, an empty queue, or a poll due. May return the caller itself (a
 // queued kill of a greenlet that is parking, or a yield with nothing else ready).
 Fiber* HubImpl::next_slow() {
+  if (turns_before_poll_ == 0 && !poll_requested_ && !busy_poll_due()) turns_before_poll_ = kPollEvery;
   Fiber* next = nullptr;
   if (turns_before_poll_ != 0) {
     --turns_before_poll_;
     next = next_to_run();
   }
   return next ? next : hub_fiber_;
+}
+
+// kPollEvery switches have passed without a poll: is kPollInterval over too?
+bool HubImpl::busy_poll_due() {
+  const auto t = std::chrono::steady_clock::now();
+  if (t - last_busy_poll_ < kPollInterval) return false;
+  last_busy_poll_ = t;
+  return true;
 }
 
 // The next greenlet to switch to: the head of the queue, after running the notifiers and kills in
@@ -453,7 +462,7 @@ void HubImpl::queue_kill(Fiber* f, std::exception_ptr ex) {
   // polls a flag with sleep(0) sees what a timer or a ready fd sets. (The caller, at the head of the
   // queue then, must not take switch_out()'s fast path, which is for someone else.)
   if (!ready_head_) [[unlikely]]
-    turns_before_poll_ = 0;
+    request_poll();
   self->state_ = FiberState::ready;
   push_back(self);
   switch_out();
@@ -468,7 +477,7 @@ void HubImpl::cooperate() {
   Fiber* self = current_;
   self->state_ = FiberState::ready;
   deferred_ = self;
-  turns_before_poll_ = 0;
+  request_poll();
   switch_out();
   if (self->interrupt_) [[unlikely]]
     throw_interrupt(self);
@@ -491,6 +500,7 @@ void HubImpl::wait_idle() {
 void HubImpl::hub_loop() {
   for (;;) {
     turns_before_poll_ = kPollEvery;
+    poll_requested_ = false;
     poll(ready_head_ == nullptr && deferred_ == nullptr);
     if (deferred_) push_back(std::exchange(deferred_, nullptr));
     if (Fiber* next = next_to_run()) {
