@@ -37,6 +37,8 @@ PINFIBER_TEST_PACKAGES=(googletest libgtest-dev libgmock-dev valgrind dnsmasq mo
                         python3-gevent)
 # The daemon layer's tests: systemd-socket-activate, systemd-analyze, a private systemd-journald.
 PINFIBER_TEST_PACKAGES+=(systemd util-linux)
+# ccache: scripts/test's compiler cache.
+PINFIBER_TEST_PACKAGES+=(ccache)
 PINFIBER_BENCH_PACKAGES=(libbenchmark-dev libboost-fiber-dev python3-gevent)
 # HTTP (pinfiber::http, pinfiber::http_client): nlohmann-json and libcurl to build; real clients and
 # servers for its tests (curl, wrk, python3 with python3-websocket to drive chromium, openssl
