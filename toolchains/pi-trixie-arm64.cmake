@@ -27,6 +27,7 @@ set(CMAKE_SYSTEM_PROCESSOR aarch64)
 set(CMAKE_C_COMPILER aarch64-linux-gnu-gcc)
 set(CMAKE_CXX_COMPILER aarch64-linux-gnu-g++)
 set(CMAKE_LIBRARY_ARCHITECTURE aarch64-linux-gnu)
+set(PINFIBER_DEBIAN_ARCH arm64)  # the .deb's architecture (packaging/, scripts/package)
 
 if(NOT PINFIBER_SYSROOT)
   if(DEFINED ENV{PINFIBER_SYSROOT})
