@@ -11,7 +11,7 @@ n=${1:-200}
 # Only libpinfiber.a is needed: the sysroot, the Zero W configuration and that one target.
 scripts/sysroot armel >/dev/null
 cmake --preset cross-pi-zero-w >/dev/null
-cmake --build --preset cross-pi-zero-w -j 2 --target pinfiber >/dev/null
+cmake --build --preset cross-pi-zero-w -j "${PINFIBER_JOBS:-2}" --target pinfiber >/dev/null
 build=build/cross-pi-zero-w
 sysroot=build/sysroot-armel
 libdir=$sysroot/usr/lib/arm-linux-gnueabi
