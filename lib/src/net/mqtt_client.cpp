@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -602,8 +603,10 @@ void Client::State::abort_socket() {
   keepalive_timer.stop();
   const int fd = mosquitto_socket(mosq);
   if (fd < 0 || inert) return;
-  int ends[2];
-  if (::pipe2(ends, O_CLOEXEC | O_NONBLOCK) == 0) {
+  // A std::array, not int[2]: GCC 12 at -O3 takes the pipe2() array for a dangling pointer
+  // (-Wdangling-pointer, a false positive that broke the release build).
+  std::array<int, 2> ends{-1, -1};
+  if (::pipe2(ends.data(), O_CLOEXEC | O_NONBLOCK) == 0) {
     ::close(ends[1]);
     ::dup3(ends[0], fd, O_CLOEXEC);  // closes the TCP socket; fd now reads end of file
     ::close(ends[0]);
