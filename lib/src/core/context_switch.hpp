@@ -39,6 +39,23 @@ using boost::context::detail::transfer_t;
   return t;
 }
 
+// Boost's jump_fcontext once more, declared to return pinfiber's Resumption - the same two pointers
+// as transfer_t, returned the same way on every target - so that yield_switch() can return what
+// the jump returns as it is: a tail call (see yield_now() in park.hpp).
+extern "C" Resumption jump_fcontext_resuming(fcontext_t to, void* vp) __asm__("jump_fcontext");
+static_assert(sizeof(Resumption) == sizeof(transfer_t) && alignof(Resumption) == alignof(transfer_t));
+
+// (A named result in between would cost the tail call.)
+[[gnu::always_inline]] inline Resumption jump_resuming(fcontext_t to, void* data) {
+#if defined(__arm__) && defined(__ARM_FP) && !defined(__ARM_PCS_VFP)
+  Resumption r = jump_fcontext_resuming(to, data);
+  __asm__ volatile("" ::: "d8", "d9", "d10", "d11", "d12", "d13", "d14", "d15");  // as in jump() above
+  return r;
+#else
+  return jump_fcontext_resuming(to, data);
+#endif
+}
+
 // libstdc++ keeps the caught-exception stack and the uncaught count in a per-thread
 // __cxa_eh_globals; its layout is { caughtExceptions, uncaughtExceptions } plus, with the ARM EHABI
 // unwinder, propagatingExceptions - mirrored by EhState.

@@ -41,6 +41,7 @@ class FiberCache {
   };
   Block* free_[kClasses] = {};
   std::uint8_t count_[kClasses] = {};
+  bool under_valgrind_ = false;
 };
 
 }  // namespace pinfiber::detail

@@ -79,6 +79,7 @@ HubImpl::HubImpl() {
 
 HubImpl::~HubImpl() {
   kill_all_on_exit();
+  if (zombie_ && zombie_ != current_) release_zombie();
   if (main_->locals_destroy) main_->locals_destroy(main_);
   // Layer state goes after the greenlets that used it and before the event loop.
   while (!services_.empty()) {
@@ -147,7 +148,7 @@ void HubImpl::kill_all_on_exit() {
     // An interrupt for main (a shutdown in flight) changes nothing now.
   }
   while (Runnable* r = pop()) {
-    if (r->kind == Runnable::Kind::fiber && static_cast<Fiber*>(r)->dead()) static_cast<Fiber*>(r)->release();
+    if (r->kind == Runnable::Kind::dead_fiber) static_cast<Fiber*>(r)->release();
     if (r->kind == Runnable::Kind::kill) static_cast<KillRequest*>(r)->victim->release();
   }
 }
@@ -224,7 +225,7 @@ std::string HubActivity::name_of(std::uint64_t id) const {
   return id == 0 ? std::string("main") : "Greenlet-" + std::to_string(id);
 }
 
-std::string HubActivity::name_of_running(std::uint64_t expected_switches) const {
+std::string HubActivity::name_of_running(std::size_t expected_switches) const {
   std::lock_guard lock(names_mutex_);
   const std::uint64_t id = running.load(std::memory_order_acquire);
   if (switches.load(std::memory_order_acquire) != expected_switches) return {};

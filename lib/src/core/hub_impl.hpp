@@ -51,13 +51,18 @@ class HubImpl {
   /// Marks an adopted greenlet as running at once (a link callback a notifier hands the CPU to).
   Fiber* start_now(Fiber* f);
   bool park_until(WaitFor what, TimePoint deadline);
+  /// detail::park_switch() and park_resumed() (park.hpp): park_until() in two halves.
+  static Resumption park_switch(WaitFor what, TimePoint deadline);
+  static bool park_resumed(Resumption r);
   /// Throws Error: the caller may not block (the hub fiber, a notifier step).
   [[noreturn]] void refuse_to_block() const;
   void wake(Fiber* f);
   Fiber* resume_now(Fiber* f);
   void interrupt(Fiber* f, std::exception_ptr ex);
   void queue_kill(Fiber* f, std::exception_ptr ex);
-  void yield_now();
+  /// detail::yield_switch() and resumed_after_yield() (park.hpp): yield_now() in two halves.
+  static Resumption yield_switch();
+  static void resumed_after_yield(Resumption r);
   void cooperate();
   /// Parks the current greenlet until the run queue is empty and nothing is due (idle()).
   void wait_idle();
@@ -118,21 +123,31 @@ class HubImpl {
   Runnable* pop();
   Fiber* next_slow();
   void request_poll() {
-    turns_before_poll_ = 0;
+    poll_at_switch_ = switches();
     poll_requested_ = true;
   }
+  std::size_t switches() const { return activity_.switches.load(std::memory_order_relaxed); }
+  // Relaxed load+store, not an atomic increment: only this thread writes, the monitor only reads.
+  void count_switch(std::size_t before) { activity_.switches.store(before + 1, std::memory_order_relaxed); }
   bool busy_poll_due();
   Fiber* next_to_run();
   Fiber* run_kill(KillRequest* k);
   void switch_out();
   void switch_to(Fiber* next);
-  void after_switch(void* from_ctx, Fiber* from);
+  void switch_checked(Fiber* next);
+  void before_switch(Fiber* prev, Fiber* next);
+  /// A greenlet whose stack has no guard page but a canary, checked each time it switches out.
+  static bool has_canary(const Fiber* f) { return f->stack_guard_ == static_cast<std::uint8_t>(GuardKind::canary); }
+  static void after_switch(ctx::transfer_t t);
+  [[gnu::noinline]] static Resumption yield_slow();
+  [[gnu::noinline]] static Resumption park_slow(WaitFor what, TimePoint deadline);
   [[gnu::cold, gnu::noinline]] void check_canary(Fiber* f);
   [[noreturn, gnu::cold, gnu::noinline]] static void throw_interrupt(Fiber* self);
   static void fiber_entry(ctx::transfer_t t);
   [[noreturn]] void run_fiber(Fiber* f);
   void finish(Fiber* f, std::exception_ptr ended_with);
   [[gnu::noinline]] void release_zombie();
+  Stack retire_zombie();
   void hub_loop();
   void poll(bool may_block);
   void fire_due_timers();
@@ -151,7 +166,9 @@ class HubImpl {
   Fiber* main_ = nullptr;
   Fiber* hub_fiber_ = nullptr;
   Fiber* current_ = nullptr;
-  Fiber* zombie_ = nullptr;  // finished fiber whose stack is freed once we are off it
+  // The greenlet that ended last: its stack goes back to the pool once nobody runs on it - at the
+  // next spawn, the next greenlet's end or the hub's next turn, so that no switch tests for it.
+  Fiber* zombie_ = nullptr;
   Runnable* ready_head_ = nullptr;
   Runnable* ready_tail_ = nullptr;
   // True while the hub fiber or a notifier step runs: a blocking call then must throw (one flag, so
@@ -164,9 +181,14 @@ class HubImpl {
   // percent. A timer or socket then waits at most 50 us plus 256 turns behind greenlets that keep
   // yielding (on a Pi Zero, 256 turns take longer than 50 us: it polls every 256). The clock is read
   // once per 256 switches, never on the fast path.
+  //
+  // The switches are counted by the monitor's counter (activity_.switches), which every switch bumps
+  // anyway; the switch that finds it at poll_at_switch_ goes the slow way, where the clock is looked
+  // at. Every switch that counts has made that test first, or follows a reset of poll_at_switch_,
+  // so the counter never steps over it.
   static constexpr unsigned kPollEvery = 256;
   static constexpr std::chrono::microseconds kPollInterval{50};
-  unsigned turns_before_poll_ = kPollEvery;  // direct switches left before the clock is looked at
+  std::size_t poll_at_switch_ = kPollEvery;
   // A greenlet asked for a poll now (its budget ran out, or it yielded with nothing else ready):
   // the interval does not apply.
   bool poll_requested_ = false;

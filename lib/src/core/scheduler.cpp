@@ -103,12 +103,12 @@ Notifier::~Notifier() {
 // killed before its first turn, an empty queue, or a poll due. May return the caller itself (a
 // queued kill of a greenlet that is parking, or a yield with nothing else ready).
 Fiber* HubImpl::next_slow() {
-  if (turns_before_poll_ == 0 && !poll_requested_ && !busy_poll_due()) turns_before_poll_ = kPollEvery;
-  Fiber* next = nullptr;
-  if (turns_before_poll_ != 0) {
-    --turns_before_poll_;
-    next = next_to_run();
-  }
+  const std::size_t n = switches();
+  if (n == poll_at_switch_ && !poll_requested_ && !busy_poll_due()) poll_at_switch_ = n + kPollEvery;
+  Fiber* next = n != poll_at_switch_ ? next_to_run() : nullptr;
+  // Counted even when it goes to the hub: the hub then sets poll_at_switch_ afresh before any other
+  // switch looks at it.
+  if (next != current_) count_switch(n);
   return next ? next : hub_fiber_;
 }
 
@@ -125,14 +125,10 @@ bool HubImpl::busy_poll_due() {
 Fiber* HubImpl::next_to_run() {
   while (Runnable* r = pop()) {
     switch (r->kind) {
-      case Runnable::Kind::fiber: {
-        auto* f = static_cast<Fiber*>(r);
-        if (f->state_ == FiberState::dead) {
-          f->release();  // killed before its first turn: the run queue held the hub's reference
-          continue;
-        }
-        return f;
-      }
+      case Runnable::Kind::fiber: return static_cast<Fiber*>(r);
+      case Runnable::Kind::dead_fiber:
+        static_cast<Fiber*>(r)->release();  // killed before its first turn: the queue held the hub's reference
+        continue;
       case Runnable::Kind::notifier: {
         auto* n = static_cast<Notifier*>(r);
         const bool could_block = !cannot_block_;
@@ -188,14 +184,23 @@ Fiber* HubImpl::run_kill(KillRequest* k) {
 // Inlined into its callers: every call level between a greenlet and the jump is one more return
 // the CPU mispredicts after the switch, and yield is the hot path.
 [[gnu::always_inline]] inline void HubImpl::switch_to(Fiber* next) {
+  if (has_canary(current_)) [[unlikely]]
+    check_canary(current_);
+  switch_checked(next);
+}
+
+// switch_to() once the greenlet switching out has had its stack canary checked.
+[[gnu::always_inline]] inline void HubImpl::switch_checked(Fiber* next) {
   Fiber* prev = current_;
-  if (prev->stack_guard_ == static_cast<std::uint8_t>(GuardKind::canary)) [[unlikely]]
-    check_canary(prev);
+  before_switch(prev, next);
+  after_switch(ctx::jump(next->context_, prev));
+}
+
+// Everything a switch does before the jump.
+[[gnu::always_inline]] inline void HubImpl::before_switch(Fiber* prev, Fiber* next) {
   current_ = next;
   next->state_ = FiberState::running;
   budget_ = kCoopBudget;
-  // Relaxed load+store, not an atomic increment: only this thread writes, the monitor only reads.
-  activity_.switches.store(activity_.switches.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   activity_.running.store(next->id_, std::memory_order_relaxed);
   ctx::swap_eh(eh_globals_, prev->eh_, next->eh_);
 #if defined(PINFIBER_ASAN)
@@ -205,25 +210,24 @@ Fiber* HubImpl::run_kill(KillRequest* k) {
   ctx::asan_start_switch(prev_dying ? nullptr : &prev->asan_fake_stack_, bottom, size);
 #endif
   ctx::tsan_switch_to(next->tsan_fiber_);
-  ctx::transfer_t t = ctx::jump(next->context_, prev);
-  after_switch(t.fctx, static_cast<Fiber*>(t.data));
 }
 
-[[gnu::always_inline]] inline void HubImpl::after_switch(void* from_ctx, Fiber* from) {
-  from->context_ = from_ctx;
+// Back on this fiber's stack: records how the one that switched here was left. Static, reading the
+// hub from TLS if at all: yield's second half calls it with nothing else at hand.
+[[gnu::always_inline]] inline void HubImpl::after_switch(ctx::transfer_t t) {
+  static_cast<Fiber*>(t.data)->context_ = t.fctx;
 #if defined(PINFIBER_ASAN)
   // Only ASan needs the main greenlet's stack bounds (to switch back to it); without ASan this
   // bookkeeping would be two stores and a branch on every switch.
+  auto* from = static_cast<Fiber*>(t.data);
   const void* old_bottom = nullptr;
   std::size_t old_size = 0;
-  ctx::asan_finish_switch(current_->asan_fake_stack_, &old_bottom, &old_size);
+  ctx::asan_finish_switch(tls_hub_->current_->asan_fake_stack_, &old_bottom, &old_size);
   if (from->is_main_) {
     from->asan_stack_bottom_ = old_bottom;
     from->asan_stack_size_ = old_size;
   }
 #endif
-  if (zombie_) [[unlikely]]
-    release_zombie();
 }
 
 // Out of line, so that the switch paths keep no exception_ptr temporary on their frames.
@@ -234,7 +238,10 @@ void HubImpl::check_canary(Fiber* f) {
   if (f->stack_ && !StackPool::canary_intact(Stack{f->stack_, f->stack_size_, GuardKind::canary, 0})) overflow_abort(f);
 }
 
-void HubImpl::release_zombie() {
+void HubImpl::release_zombie() { stacks_.release(retire_zombie()); }
+
+// The greenlet that ended last lets go of everything; its stack is returned to the caller.
+Stack HubImpl::retire_zombie() {
   Fiber* z = std::exchange(zombie_, nullptr);
   // Its name is forgotten only now, after its last switch: the monitor thread, which may have caught
   // it finishing while it held the hub, still finds it (HubActivity::name_of_running).
@@ -242,20 +249,21 @@ void HubImpl::release_zombie() {
     std::lock_guard lock(activity_.names_mutex_);
     activity_.names_.erase(z->id_);
   }
-  stacks_.release(Stack{z->stack_, z->stack_size_, GuardKind(z->stack_guard_), z->stack_valgrind_id_});
+  const Stack s{z->stack_, z->stack_size_, GuardKind(z->stack_guard_), z->stack_valgrind_id_};
   z->stack_ = nullptr;
   z->context_ = nullptr;
   ctx::tsan_destroy_fiber(std::exchange(z->tsan_fiber_, nullptr));
   z->release();  // the hub's reference
+  return s;
 }
 
 // Hands the CPU to the next entry of the run queue. The common case - the head is a greenlet ready
 // to resume and no poll is due - is taken here without a call; the rest is next_slow()'s.
 [[gnu::always_inline]] inline void HubImpl::switch_out() {
   Runnable* r = ready_head_;
-  if (turns_before_poll_ != 0 && r && r->kind == Runnable::Kind::fiber &&
-      static_cast<Fiber*>(r)->state_ != FiberState::dead) [[likely]] {
-    --turns_before_poll_;
+  const std::size_t n = switches();
+  if (n != poll_at_switch_ && r && r->kind == Runnable::Kind::fiber) [[likely]] {
+    count_switch(n);
     ready_head_ = r->next_ready;
     if (!ready_head_) ready_tail_ = nullptr;
     r->queued = false;
@@ -271,8 +279,8 @@ void HubImpl::release_zombie() {
 }
 
 void HubImpl::fiber_entry(ctx::transfer_t t) {
+  after_switch(t);
   HubImpl& hub = *tls_hub_;
-  hub.after_switch(t.fctx, static_cast<Fiber*>(t.data));
   Fiber* self = hub.current_;
   if (self == hub.hub_fiber_) {
     hub.cannot_block_ = true;
@@ -290,6 +298,7 @@ void HubImpl::run_fiber(Fiber* f) {
     ended = std::current_exception();
   }
   finish(f, std::move(ended));
+  if (zombie_) release_zombie();  // the one before: we are not on its stack
   zombie_ = f;
   switch_out();
   std::abort();  // a dead fiber is never resumed
@@ -299,8 +308,18 @@ void HubImpl::run_fiber(Fiber* f) {
 
 void HubImpl::adopt(Fiber* f) {
   // The stack is taken now, so that running out of memory is an error from spawn() in the spawning
-  // greenlet, never a failure at some later switch in an unrelated one.
-  Stack s = stacks_.acquire(f->stack_size_);
+  // greenlet, never a failure at some later switch in an unrelated one. The greenlet that ended last
+  // hands over its stack if it has the size - still in the cache, and without a trip through the
+  // pool - or gives it back first. (Not while its own last switch runs a link callback that spawns:
+  // that runs on the very stack.)
+  Stack s;
+  if (zombie_ && zombie_ != current_ && zombie_->stack_size_ == f->stack_size_) {
+    s = retire_zombie();
+    StackPool::reuse(s);
+  } else {
+    if (zombie_ && zombie_ != current_) release_zombie();
+    s = stacks_.acquire(f->stack_size_);
+  }
 #if defined(PINFIBER_ASAN)
   // A pooled stack still carries the shadow of the frames its last greenlet died in (a greenlet's
   // last switch never returns, so ASan never unpoisoned them): cleared here, or the new greenlet's
@@ -377,23 +396,60 @@ void HubImpl::refuse_to_block() const {
   throw Error("blocking call in the hub (a posted function or a callback must not block)");
 }
 
-bool HubImpl::park_until(WaitFor what, TimePoint deadline) {
-  Fiber* self = current_;
-  if (cannot_block_) [[unlikely]]
-    refuse_to_block();
+bool HubImpl::park_until(WaitFor what, TimePoint deadline) { return park_resumed(park_switch(what, deadline)); }
+
+// The first half of park_until(), for every blocking call: the fast path - no deadline, the head of
+// the run queue a greenlet, no poll due - calls nothing but the jump, as its tail call, like
+// yield_switch(). The rest is park_slow()'s.
+[[gnu::always_inline]] inline Resumption HubImpl::park_switch(WaitFor what, TimePoint deadline) {
+  HubImpl* hub = tls_hub_;
+  Runnable* head = hub ? hub->ready_head_ : nullptr;
+  if (!head || deadline != TimePoint::max()) [[unlikely]]
+    return park_slow(what, deadline);
+  const std::size_t n = hub->switches();
+  Fiber* self = hub->current_;
+  if (hub->cannot_block_ || n == hub->poll_at_switch_ || head->kind != Runnable::Kind::fiber || has_canary(self))
+      [[unlikely]]
+    return park_slow(what, deadline);
   self->timed_out_ = false;
-  const bool timed = deadline != TimePoint::max();
-  if (timed) {
+  self->waiting_for_ = what;
+  self->state_ = FiberState::parked;
+  hub->count_switch(n);
+  hub->ready_head_ = head->next_ready;
+  if (!hub->ready_head_) hub->ready_tail_ = nullptr;
+  head->queued = false;
+  auto* next = static_cast<Fiber*>(head);
+  hub->before_switch(self, next);
+  return ctx::jump_resuming(next->context_, self);
+}
+
+// Returns a null Resumption: it switched and came back itself.
+Resumption HubImpl::park_slow(WaitFor what, TimePoint deadline) {
+  HubImpl& hub = current();
+  Fiber* self = hub.current_;
+  if (hub.cannot_block_) [[unlikely]]
+    hub.refuse_to_block();
+  self->timed_out_ = false;
+  if (deadline != TimePoint::max()) {
     TimerNode& timer = self->wake_timer_;
     timer.fire = &HubImpl::on_park_timeout;
     timer.context = self;
-    timers_.arm(timer, deadline);
+    hub.timers_.arm(timer, deadline);
   }
   self->waiting_for_ = what;
   self->state_ = FiberState::parked;
-  switch_out();
+  hub.switch_out();
+  return {nullptr, nullptr};
+}
+
+// The second half: true if woken, false if the deadline passed.
+[[gnu::always_inline]] inline bool HubImpl::park_resumed(Resumption r) {
+  if (r.from) [[likely]]
+    after_switch(ctx::transfer_t{r.context, r.from});
+  HubImpl* hub = tls_hub_;
+  Fiber* self = hub->current_;
   self->waiting_for_ = {};
-  if (timed) timers_.disarm(self->wake_timer_);
+  if (self->wake_timer_.armed()) hub->timers_.disarm(self->wake_timer_);
   if (self->interrupt_) [[unlikely]]
     throw_interrupt(self);
   return !self->timed_out_;
@@ -425,8 +481,13 @@ void HubImpl::interrupt(Fiber* f, std::exception_ptr ex) {
       f->context_ = nullptr;
       ctx::tsan_destroy_fiber(std::exchange(f->tsan_fiber_, nullptr));
       finish(f, std::move(ex));
-      // The run queue holds the hub's reference while the fiber is in it (next_to_run drops it).
-      if (!f->queued) f->release();
+      // The run queue holds the hub's reference while the fiber is in it: next_to_run drops it,
+      // told by the kind, so that the switch's fast path needs no test for a dead greenlet.
+      if (f->queued) {
+        f->kind = Runnable::Kind::dead_fiber;
+      } else {
+        f->release();
+      }
       return;
     }
     case FiberState::ready:
@@ -451,23 +512,63 @@ void HubImpl::queue_kill(Fiber* f, std::exception_ptr ex) {
   push_back(&f->kill_);
 }
 
-// Inlined into pinfiber::yield() and detail::yield_now(): the yield path is one function down to the
-// jump (see switch_to).
-[[gnu::always_inline]] inline void HubImpl::yield_now() {
-  Fiber* self = current_;
-  if (cannot_block_) [[unlikely]]
-    refuse_to_block();
+// The first half of pinfiber::yield(), the hot path: the head of the run queue is a greenlet and no
+// poll is due. It calls nothing but the jump (the rest is yield_slow()'s), and the jump is its tail
+// call: the greenlet resumes straight in its caller's code with what the jump returns, which the
+// second half records (see yield_now() in park.hpp for why).
+[[gnu::always_inline]] inline Resumption HubImpl::yield_switch() {
+  HubImpl* hub = tls_hub_;
+  Runnable* head = hub ? hub->ready_head_ : nullptr;
+  if (!head) [[unlikely]] {
+    return yield_slow();
+  }
+  const std::size_t n = hub->switches();
+  Fiber* self = hub->current_;
+  if (hub->cannot_block_ || n == hub->poll_at_switch_ || head->kind != Runnable::Kind::fiber || has_canary(self))
+      [[unlikely]] {
+    return yield_slow();
+  }
+  hub->count_switch(n);
+  // The caller joins the queue at the back, then the head leaves it: the queue is never empty in
+  // between, so neither step tests for an empty one.
+  self->state_ = FiberState::ready;
+  self->next_ready = nullptr;
+  self->queued = true;
+  hub->ready_tail_->next_ready = self;
+  hub->ready_tail_ = self;
+  hub->ready_head_ = head->next_ready;
+  head->queued = false;
+  auto* next = static_cast<Fiber*>(head);
+  hub->before_switch(self, next);
+  return ctx::jump_resuming(next->context_, self);
+}
+
+// The second half: null `from` when yield_slow() switched and came back itself.
+[[gnu::always_inline]] inline void HubImpl::resumed_after_yield(Resumption r) {
+  if (r.from) [[likely]]
+    after_switch(ctx::transfer_t{r.context, r.from});
+  Fiber* self = tls_hub_->current_;
+  if (self->interrupt_) [[unlikely]]
+    throw_interrupt(self);
+}
+
+// Returns a null Resumption: it switched and came back itself.
+Resumption HubImpl::yield_slow() {
+  HubImpl& hub = current();
+  Fiber* self = hub.current_;
+  if (hub.cannot_block_) [[unlikely]]
+    hub.refuse_to_block();
   // With nothing else ready it still passes through the hub fiber, which polls I/O and fires due
   // timers before it resumes the caller, as gevent's sleep(0) runs the loop once: a greenlet that
   // polls a flag with sleep(0) sees what a timer or a ready fd sets. (The caller, at the head of the
   // queue then, must not take switch_out()'s fast path, which is for someone else.)
-  if (!ready_head_) [[unlikely]]
-    request_poll();
+  if (!hub.ready_head_) hub.request_poll();
   self->state_ = FiberState::ready;
-  push_back(self);
-  switch_out();
+  hub.push_back(self);
+  hub.switch_out();
   if (self->interrupt_) [[unlikely]]
     throw_interrupt(self);
+  return {nullptr, nullptr};
 }
 
 void HubImpl::cooperate() {
@@ -499,7 +600,8 @@ void HubImpl::wait_idle() {
 
 void HubImpl::hub_loop() {
   for (;;) {
-    turns_before_poll_ = kPollEvery;
+    if (zombie_) release_zombie();
+    poll_at_switch_ = switches() + kPollEvery;
     poll_requested_ = false;
     poll(ready_head_ == nullptr && deferred_ == nullptr);
     if (deferred_) push_back(std::exchange(deferred_, nullptr));
@@ -507,6 +609,7 @@ void HubImpl::hub_loop() {
       // The hub fiber may not block; the greenlets it switches to may (and switch among themselves
       // without it), so the flag changes here rather than on every switch.
       cannot_block_ = false;
+      count_switch(switches());
       switch_to(next);
       cannot_block_ = true;
     }
@@ -581,23 +684,15 @@ void disarm_timer(TimerNode& node) {
 }
 
 Fiber* current_fiber() { return HubImpl::current().current_fiber(); }
-bool park_until(WaitFor what, TimePoint deadline) { return HubImpl::current().park_until(what, deadline); }
+Resumption park_switch(WaitFor what, TimePoint deadline) { return HubImpl::park_switch(what, deadline); }
+bool park_resumed(Resumption r) { return HubImpl::park_resumed(r); }
 void wake(Fiber* f) { HubImpl::current().wake(f); }
 Fiber* resume_now(Fiber* f) { return HubImpl::current().resume_now(f); }
 void interrupt(Fiber* f, std::exception_ptr ex) { HubImpl::current().interrupt(f, std::move(ex)); }
 void queue_kill(Fiber* f, std::exception_ptr ex) { HubImpl::current().queue_kill(f, std::move(ex)); }
-void yield_now() { HubImpl::current().yield_now(); }
+Resumption yield_switch() { return HubImpl::yield_switch(); }
+void resumed_after_yield(Resumption r) { HubImpl::resumed_after_yield(r); }
 
-}  // namespace pinfiber::detail
-
-namespace pinfiber {
-
-// Here rather than in sleep.cpp, so that HubImpl::yield_now() is inlined into it.
-void yield() { detail::HubImpl::current().yield_now(); }
-
-}  // namespace pinfiber
-
-namespace pinfiber::detail {
 void cooperate() { HubImpl::current().cooperate(); }
 std::uint64_t unique_id() { return HubImpl::current().next_id(); }
 

@@ -111,8 +111,12 @@ Stack StackPool::acquire(std::size_t size) {
   Stack s = c.free.back();
   c.free.pop_back();
   if (c.trimmed > c.free.size()) c.trimmed = c.free.size();
-  if (s.guard == GuardKind::canary) std::memcpy(s.base, &kCanary, sizeof kCanary);
+  reuse(s);
   return s;
+}
+
+void StackPool::reuse(const Stack& s) {
+  if (s.guard == GuardKind::canary) std::memcpy(s.base, &kCanary, sizeof kCanary);
 }
 
 void StackPool::release(const Stack& s) {

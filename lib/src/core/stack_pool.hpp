@@ -34,6 +34,8 @@ class StackPool {
   /// Returns a stack to the pool; beyond a small hot set its pages are given back to the kernel at
   /// the next trim().
   void release(const Stack& s);
+  /// Readies a stack handed from a greenlet that ended straight to a new one, without the pool.
+  static void reuse(const Stack& s);
   /// Gives the pages of the free stacks beyond the hot set back to the kernel. The hub calls it
   /// before it sleeps; a stack reused before then simply keeps its pages.
   void trim();

@@ -47,7 +47,7 @@ struct BlockingMonitor::Impl {
     // The sampling period bounds how late an incident is noticed and how long the destructor
     // waits; a quarter of the threshold notices one at most 25% late.
     const auto period = std::chrono::duration_cast<steady::duration>(threshold / 4);
-    std::uint64_t last_switches = activity.switches.load(std::memory_order_relaxed);
+    std::size_t last_switches = activity.switches.load(std::memory_order_relaxed);
     steady::time_point still_since = steady::now();
     std::string culprit;  // named once the threshold is crossed: the incident in progress
     bool told_ongoing = false;
@@ -55,7 +55,7 @@ struct BlockingMonitor::Impl {
     for (;;) {
       const bool stopping = wake.wait_for(lock, period, [this] { return stop; });
       const auto now = steady::now();
-      const std::uint64_t switches = activity.switches.load(std::memory_order_relaxed);
+      const std::size_t switches = activity.switches.load(std::memory_order_relaxed);
       const bool idle = activity.polling.load(std::memory_order_relaxed);
       if (switches != last_switches || idle) {
         // The hub moved (or sleeps in epoll_wait): whatever held it has let go.
@@ -80,7 +80,7 @@ struct BlockingMonitor::Impl {
   // The running greenlet's id, and its name from the hub's own copy (under the hub's lock): this
   // thread never touches a greenlet's memory, which a switch may free at any moment. The id is read
   // while the switch count still has the value that stood still, so it is the greenlet that holds the hub.
-  std::string name_of_running(std::uint64_t switches) const { return activity.name_of_running(switches); }
+  std::string name_of_running(std::size_t switches) const { return activity.name_of_running(switches); }
 
   void finish(std::string& culprit, std::chrono::steady_clock::duration held) {
     incidents.fetch_add(1, std::memory_order_relaxed);

@@ -35,8 +35,9 @@ inline constexpr char service_key = 0;
 /// the other thread never touches a greenlet's memory.
 struct HubActivity {
   /// Bumped on every switch between greenlets: if it stands still while `polling` is false, one
-  /// greenlet is keeping the hub from running.
-  std::atomic<std::uint64_t> switches{0};
+  /// greenlet is keeping the hub from running. A machine word (it wraps on a 32-bit Pi after 2^32
+  /// switches), so that bumping it is a plain load and store there too.
+  std::atomic<std::size_t> switches{0};
   /// True while the hub sleeps in epoll_wait (idle, not blocked).
   std::atomic<bool> polling{false};
   /// The id of the greenlet switched to last (0 before the first switch; the main greenlet's is 0).
@@ -47,7 +48,7 @@ struct HubActivity {
   /// The name of the greenlet running now if the switch count still equals `switches`, else empty
   /// (the hub moved on). Read under the lock the hub takes to forget a name, which it does only
   /// after that greenlet's last switch: a greenlet caught finishing is still named. Thread-safe.
-  std::string name_of_running(std::uint64_t switches) const;
+  std::string name_of_running(std::size_t switches) const;
 
  private:
   friend class detail::HubImpl;

@@ -2,6 +2,7 @@
 // Sleeping, yielding, idling and pausing.
 
 #include "pinfiber/core/clock.hpp"
+#include "pinfiber/core/detail/park.hpp"
 
 namespace pinfiber {
 
@@ -13,8 +14,8 @@ namespace pinfiber {
 /// greenlet's pending interrupt (kill, Timeout) at the blocking point.
 void sleep(TimeSpan d);
 
-/// The same as sleep(0).
-void yield();
+/// The same as sleep(0). Inline: see detail::yield_now() for why.
+inline void yield() { detail::yield_now(); }
 
 /// Blocks the current greenlet until the hub has nothing else to do: every other greenlet is blocked
 /// and no I/O or timer is due (gevent.idle()). Throws the caller's interrupts.

@@ -13,10 +13,15 @@ class Fiber;
 
 /// An entry of the run queue.
 struct Runnable {
-  enum class Kind : std::uint8_t { fiber, notifier, kill };
+  // dead_fiber: a greenlet killed before its first turn while in the queue (the scheduler drops
+  // it), so that the switch tests one byte for "a greenlet to resume".
+  enum class Kind : std::uint8_t { fiber, notifier, kill, dead_fiber };
   explicit Runnable(Kind k) : kind(k) {}
   Runnable(const Runnable&) = delete;
   Runnable& operator=(const Runnable&) = delete;
+  // Virtual so that it is a greenlet's primary base, at offset 0: the scheduler's casts between
+  // Runnable* and Fiber* then cost no instruction on the switch path.
+  virtual ~Runnable() = default;
 
   Runnable* next_ready = nullptr;
   Kind kind;
