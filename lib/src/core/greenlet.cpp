@@ -106,12 +106,8 @@ void GreenletBase::start_later(TimeSpan delay) const {
   detail::start_later(f_.get(), delay);
 }
 
-bool GreenletBase::join(TimeSpan timeout) const {
-  detail::Fiber* f = f_.get();
-  if (f->dead()) return true;
-  if (f == detail::current_fiber()) throw Error("join greenlet '" + f->name() + "': a greenlet cannot join itself");
-  f->links().wait(deadline_in(timeout), {"the end of greenlet", f});
-  return f->dead();
+void GreenletBase::refuse_to_join_itself() const {
+  throw Error("join greenlet '" + f_->name() + "': a greenlet cannot join itself");
 }
 
 void GreenletBase::wait_ready(Duration timeout, const char* action) const {

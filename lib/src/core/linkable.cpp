@@ -48,22 +48,6 @@ void Linkable::check_and_notify() {
   on_pass_queued();
 }
 
-bool Linkable::wait(TimePoint deadline, WaitFor what, bool at_front) {
-  WaitLink w(current_fiber());
-  if (at_front) {
-    links_.push_front(&w);
-    check_and_notify();
-  } else {
-    rawlink(w);
-  }
-  struct Unlink {
-    Linkable& self;
-    WaitLink& w;
-    ~Unlink() { self.unlink(w); }
-  } unlink_on_exit{*this, w};
-  return wait_until(what, deadline, [&w] { return w.notified; });
-}
-
 void Linkable::wait_behind_pass(WaitFor what) {
   WaitLink w(current_fiber());
   arrived_.push_back(&w);

@@ -68,8 +68,16 @@ class GreenletBase {
   /// Blocks until the greenlet finishes or `timeout` passes; returns ready(). Never throws the
   /// greenlet's exception; throws the caller's own interrupts (kill, Timeout), Error if a greenlet
   /// joins itself, and LoopExit in main if the greenlet can never finish. A zero timeout lets every
-  /// ready greenlet run once before it answers.
-  bool join(TimeSpan timeout = forever) const;
+  /// ready greenlet run once before it answers. Inline, so that the joiner resumes in its caller's
+  /// code (see detail::park_until()).
+  bool join(TimeSpan timeout = forever) const {
+    detail::Fiber* f = f_.get();
+    if (f->dead()) return true;
+    if (f == detail::current_fiber()) [[unlikely]]
+      refuse_to_join_itself();
+    f->links().wait(deadline_in(timeout), {"the end of greenlet", f});
+    return f->dead();
+  }
 
   /// Kills the greenlet: GreenletExit (or `ex`) is thrown at its blocking point when the kill's turn
   /// comes - behind what is already scheduled, so one already due to resume resumes first and gets
@@ -109,6 +117,9 @@ class GreenletBase {
   void wait_ready(Duration timeout, const char* action) const;
   [[noreturn]] void throw_killed(const char* action) const;
   detail::FiberRef f_;
+
+ private:
+  [[noreturn]] void refuse_to_join_itself() const;
 };
 
 namespace detail {

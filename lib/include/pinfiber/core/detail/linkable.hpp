@@ -70,8 +70,23 @@ class Linkable : public Notifier {
   /// Parks the current greenlet as the last link - or, with `at_front`, the first: a waiter that was
   /// woken but found nothing left waits again without losing its place - until a pass fires it
   /// (returns true) or `deadline` passes (returns false; a zero timeout still lets every ready
-  /// greenlet run once first). Throws the caller's interrupts, after unlinking.
-  bool wait(TimePoint deadline, WaitFor what, bool at_front = false);
+  /// greenlet run once first). Throws the caller's interrupts, after unlinking. Inline, so that
+  /// the greenlet resumes in its caller's frame (see park_until()).
+  bool wait(TimePoint deadline, WaitFor what, bool at_front = false) {
+    WaitLink w(current_fiber());
+    if (at_front) {
+      links_.push_front(&w);
+      check_and_notify();
+    } else {
+      rawlink(w);
+    }
+    struct Unlink {
+      Linkable& self;
+      WaitLink& w;
+      ~Unlink() { self.unlink(w); }
+    } unlink_on_exit{*this, w};
+    return wait_until(what, deadline, [&w] { return w.notified; });
+  }
   /// For a wait on an object that is already ready while a pass is queued or running: waits to be
   /// notified after the waiters that pass is waking, so they run first (gevent's order).
   void wait_behind_pass(WaitFor what);
