@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <pinfiber/core.hpp>
+#include <pinfiber/sync.hpp>
 
 namespace {
 
@@ -61,6 +62,45 @@ void boost_fiber_spawn_join(int n) {
   counted(n, [] { boost::fibers::fiber([] {}).join(); });
 }
 
+// A put+get ping-pong through two queues of one: two parks and two notifier passes per round.
+void queue_ping_pong(int n) {
+  pinfiber::Queue<int> there(1);
+  pinfiber::Queue<int> back(1);
+  auto echo = pinfiber::spawn([&] {
+    for (;;) {
+      const int v = there.get();
+      if (v < 0) return;
+      back.put(v);
+    }
+  });
+  counted(n, [&] {
+    there.put(1);
+    back.get();
+  });
+  there.put(-1);
+  echo.join();
+}
+
+void boost_fiber_channel_ping_pong(int n) {
+  boost::fibers::buffered_channel<int> there(2);
+  boost::fibers::buffered_channel<int> back(2);
+  boost::fibers::fiber echo([&] {
+    for (;;) {
+      int v = 0;
+      there.pop(v);
+      if (v < 0) return;
+      back.push(v);
+    }
+  });
+  counted(n, [&] {
+    there.push(1);
+    int v = 0;
+    back.pop(v);
+  });
+  there.push(-1);
+  echo.join();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -74,8 +114,16 @@ int main(int argc, char** argv) {
     spawn_join(n);
   } else if (!std::strcmp(mode, "boost_fiber_spawn_join")) {
     boost_fiber_spawn_join(n);
+  } else if (!std::strcmp(mode, "queue_ping_pong")) {
+    queue_ping_pong(n);
+  } else if (!std::strcmp(mode, "boost_fiber_channel_ping_pong")) {
+    boost_fiber_channel_ping_pong(n);
   } else {
-    std::fprintf(stderr, "usage: %s yield|boost_resume|spawn_join|boost_fiber_spawn_join [n]\n", argv[0]);
+    std::fprintf(
+        stderr,
+        "usage: %s yield|boost_resume|spawn_join|boost_fiber_spawn_join|queue_ping_pong|boost_fiber_channel_ping_pong "
+        "[n]\n",
+        argv[0]);
     return 2;
   }
 }

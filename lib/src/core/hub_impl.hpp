@@ -131,6 +131,7 @@ class HubImpl {
   void count_switch(std::size_t before) { activity_.switches.store(before + 1, std::memory_order_relaxed); }
   bool busy_poll_due();
   Fiber* next_to_run();
+  Fiber* next_to_switch_to();
   Fiber* run_kill(KillRequest* k);
   void switch_out();
   void switch_to(Fiber* next);
@@ -140,7 +141,8 @@ class HubImpl {
   static bool has_canary(const Fiber* f) { return f->stack_guard_ == static_cast<std::uint8_t>(GuardKind::canary); }
   static void after_switch(ctx::transfer_t t);
   [[gnu::noinline]] static Resumption yield_slow();
-  [[gnu::noinline]] static Resumption park_slow(WaitFor what, TimePoint deadline);
+  void arm_park_timer(Fiber* self, TimePoint deadline);
+  [[gnu::noinline]] static Resumption stay_running(Fiber* self);
   [[gnu::cold, gnu::noinline]] void check_canary(Fiber* f);
   [[noreturn, gnu::cold, gnu::noinline]] static void throw_interrupt(Fiber* self);
   static void fiber_entry(ctx::transfer_t t);

@@ -260,6 +260,16 @@ Stack HubImpl::retire_zombie() {
 // Hands the CPU to the next entry of the run queue. The common case - the head is a greenlet ready
 // to resume and no poll is due - is taken here without a call; the rest is next_slow()'s.
 [[gnu::always_inline]] inline void HubImpl::switch_out() {
+  Fiber* next = next_to_switch_to();
+  if (next == current_) {
+    next->state_ = FiberState::running;
+    return;
+  }
+  switch_to(next);
+}
+
+// The greenlet to hand the CPU to, counted as a switch (or the caller itself, see next_slow()).
+[[gnu::always_inline]] inline Fiber* HubImpl::next_to_switch_to() {
   Runnable* r = ready_head_;
   const std::size_t n = switches();
   if (n != poll_at_switch_ && r && r->kind == Runnable::Kind::fiber) [[likely]] {
@@ -267,15 +277,9 @@ Stack HubImpl::retire_zombie() {
     ready_head_ = r->next_ready;
     if (!ready_head_) ready_tail_ = nullptr;
     r->queued = false;
-    switch_to(static_cast<Fiber*>(r));  // never the caller: it is not in the queue, or behind `r`
-    return;
+    return static_cast<Fiber*>(r);  // never the caller: it is not in the queue, or behind `r`
   }
-  Fiber* next = next_slow();
-  if (next == current_) {
-    next->state_ = FiberState::running;
-    return;
-  }
-  switch_to(next);
+  return next_slow();
 }
 
 void HubImpl::fiber_entry(ctx::transfer_t t) {
@@ -400,46 +404,39 @@ bool HubImpl::park_until(WaitFor what, TimePoint deadline) { return park_resumed
 
 // The first half of park_until(), for every blocking call: the fast path - no deadline, the head of
 // the run queue a greenlet, no poll due - calls nothing but the jump, as its tail call, like
-// yield_switch(). The rest is park_slow()'s.
+// yield_switch().
 [[gnu::always_inline]] inline Resumption HubImpl::park_switch(WaitFor what, TimePoint deadline) {
-  HubImpl* hub = tls_hub_;
-  Runnable* head = hub ? hub->ready_head_ : nullptr;
-  if (!head || deadline != TimePoint::max()) [[unlikely]]
-    return park_slow(what, deadline);
-  const std::size_t n = hub->switches();
-  Fiber* self = hub->current_;
-  if (hub->cannot_block_ || n == hub->poll_at_switch_ || head->kind != Runnable::Kind::fiber || has_canary(self))
-      [[unlikely]]
-    return park_slow(what, deadline);
-  self->timed_out_ = false;
-  self->waiting_for_ = what;
-  self->state_ = FiberState::parked;
-  hub->count_switch(n);
-  hub->ready_head_ = head->next_ready;
-  if (!hub->ready_head_) hub->ready_tail_ = nullptr;
-  head->queued = false;
-  auto* next = static_cast<Fiber*>(head);
-  hub->before_switch(self, next);
-  return ctx::jump_resuming(next->context_, self);
-}
-
-// Returns a null Resumption: it switched and came back itself.
-Resumption HubImpl::park_slow(WaitFor what, TimePoint deadline) {
   HubImpl& hub = current();
   Fiber* self = hub.current_;
   if (hub.cannot_block_) [[unlikely]]
     hub.refuse_to_block();
   self->timed_out_ = false;
-  if (deadline != TimePoint::max()) {
-    TimerNode& timer = self->wake_timer_;
-    timer.fire = &HubImpl::on_park_timeout;
-    timer.context = self;
-    hub.timers_.arm(timer, deadline);
-  }
-  self->waiting_for_ = what;
+  if (deadline != TimePoint::max()) hub.arm_park_timer(self, deadline);
   self->state_ = FiberState::parked;
-  hub.switch_out();
+  self->waiting_for_ = what;
+  // Whatever comes next - the head of the queue, a notifier's pick, the hub - the jump is the tail
+  // call: the frame the calls above needed is gone by then.
+  Fiber* next = hub.next_to_switch_to();
+  if (next == self) [[unlikely]]  // a kill queued for the caller came first: it runs on
+    return stay_running(self);
+  if (has_canary(self)) [[unlikely]]
+    hub.check_canary(self);
+  hub.before_switch(self, next);
+  return ctx::jump_resuming(next->context_, self);
+}
+
+// Out of line, so that both of park_switch()'s ends are calls: a constant returned beside the jump
+// made GCC store the jump's result instead of tail-calling it.
+Resumption HubImpl::stay_running(Fiber* self) {
+  self->state_ = FiberState::running;
   return {nullptr, nullptr};
+}
+
+void HubImpl::arm_park_timer(Fiber* self, TimePoint deadline) {
+  TimerNode& timer = self->wake_timer_;
+  timer.fire = &HubImpl::on_park_timeout;
+  timer.context = self;
+  timers_.arm(timer, deadline);
 }
 
 // The second half: true if woken, false if the deadline passed.
