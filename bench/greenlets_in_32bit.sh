@@ -8,18 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(64 32 16)
-# Only the library of the Zero W build is needed (scripts/cross pi-zero-w builds and tests everything).
-scripts/sysroot armel >/dev/null
-cmake --preset cross-pi-zero-w >/dev/null
-cmake --build build/cross-pi-zero-w --target pinfiber >/dev/null
-build=build/cross-pi-zero-w
-sysroot=build/sysroot-armel
-libdir=$sysroot/usr/lib/arm-linux-gnueabi
-out=$build/bench_greenlets_in_32bit
-arm-linux-gnueabi-g++ -std=c++20 -O2 -march=armv6kz -mtune=arm1176jzf-s -mfpu=vfp -mfloat-abi=softfp -marm \
-  -fstack-clash-protection -Ilib/include -I"$sysroot/usr/include" bench/greenlets_in_32bit.cpp -o "$out" \
-  "$build/lib/libpinfiber.a" "$libdir/libboost_context.a" "$libdir/libev.a" "$libdir/libgpiod.a" \
-  "$libdir/libcares.a" -static -pthread
+. bench/zero_w_program.sh
+out=$(zero_w_program greenlets_in_32bit)
 for kib in "${sizes[@]}"; do
   line=$(qemu-arm -cpu arm1176 "$out" "$kib" 1024)
   echo "$line"

@@ -8,19 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-200}
-# Only libpinfiber.a is needed: the sysroot, the Zero W configuration and that one target.
-scripts/sysroot armel >/dev/null
-cmake --preset cross-pi-zero-w >/dev/null
-cmake --build --preset cross-pi-zero-w -j "${PINFIBER_JOBS:-2}" --target pinfiber >/dev/null
-build=build/cross-pi-zero-w
-sysroot=build/sysroot-armel
-libdir=$sysroot/usr/lib/arm-linux-gnueabi
-out=$build/bench_switch_instructions
-# The flags of the Zero W toolchain (toolchains/pi-zero-w.cmake), optimised as its Release build.
-arm-linux-gnueabi-g++ -std=c++20 -O2 -march=armv6kz -mtune=arm1176jzf-s -mfpu=vfp -mfloat-abi=softfp -marm \
-  -fstack-clash-protection -Ilib/include -I"$sysroot/usr/include" bench/switch_instructions.cpp -o "$out" \
-  "$build/lib/libpinfiber.a" "$libdir/libboost_context.a" "$libdir/libev.a" "$libdir/libgpiod.a" \
-  "$libdir/libcares.a" -static -pthread
+. bench/zero_w_program.sh
+out=$(zero_w_program switch_instructions)
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 qemu-arm -cpu arm1176 -singlestep -d exec,nochain -D "$log" "$out" "$n" >/dev/null
