@@ -402,9 +402,9 @@ void HubImpl::refuse_to_block() const {
 
 bool HubImpl::park_until(WaitFor what, TimePoint deadline) { return park_resumed(park_switch(what, deadline)); }
 
-// The first half of park_until(), for every blocking call: the fast path - no deadline, the head of
-// the run queue a greenlet, no poll due - calls nothing but the jump, as its tail call, like
-// yield_switch().
+// The first half of park_until(), for every blocking call: parks the caller and picks the next
+// greenlet (the head of the run queue, a notifier's pick, or the hub), then jumps to it by a tail
+// call, so that the caller resumes in its own caller's code (see yield_now() in park.hpp).
 [[gnu::always_inline]] inline Resumption HubImpl::park_switch(WaitFor what, TimePoint deadline) {
   HubImpl& hub = current();
   Fiber* self = hub.current_;
