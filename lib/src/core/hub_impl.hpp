@@ -50,7 +50,6 @@ class HubImpl {
   void start_later(Fiber* f, Duration delay);
   /// Marks an adopted greenlet as running at once (a link callback a notifier hands the CPU to).
   Fiber* start_now(Fiber* f);
-  bool park_until(WaitFor what, TimePoint deadline);
   /// detail::park_switch() and park_resumed() (park.hpp): park_until() in two halves.
   static Resumption park_switch(WaitFor what, TimePoint deadline);
   static bool park_resumed(Resumption r);
@@ -135,11 +134,11 @@ class HubImpl {
   Fiber* run_kill(KillRequest* k);
   void switch_out();
   void switch_to(Fiber* next);
-  void switch_checked(Fiber* next);
   void before_switch(Fiber* prev, Fiber* next);
   /// A greenlet whose stack has no guard page but a canary, checked each time it switches out.
   static bool has_canary(const Fiber* f) { return f->stack_guard_ == static_cast<std::uint8_t>(GuardKind::canary); }
   static void after_switch(ctx::transfer_t t);
+  static Fiber* resumed(Resumption r);
   [[gnu::noinline]] static Resumption yield_slow();
   void arm_park_timer(Fiber* self, TimePoint deadline);
   [[gnu::noinline]] static Resumption stay_running(Fiber* self);

@@ -184,14 +184,9 @@ Fiber* HubImpl::run_kill(KillRequest* k) {
 // Inlined into its callers: every call level between a greenlet and the jump is one more return
 // the CPU mispredicts after the switch, and yield is the hot path.
 [[gnu::always_inline]] inline void HubImpl::switch_to(Fiber* next) {
-  if (has_canary(current_)) [[unlikely]]
-    check_canary(current_);
-  switch_checked(next);
-}
-
-// switch_to() once the greenlet switching out has had its stack canary checked.
-[[gnu::always_inline]] inline void HubImpl::switch_checked(Fiber* next) {
   Fiber* prev = current_;
+  if (has_canary(prev)) [[unlikely]]
+    check_canary(prev);
   before_switch(prev, next);
   after_switch(ctx::jump(next->context_, prev));
 }
@@ -400,8 +395,6 @@ void HubImpl::refuse_to_block() const {
   throw Error("blocking call in the hub (a posted function or a callback must not block)");
 }
 
-bool HubImpl::park_until(WaitFor what, TimePoint deadline) { return park_resumed(park_switch(what, deadline)); }
-
 // The first half of park_until(), for every blocking call: parks the caller and picks the next
 // greenlet (the head of the run queue, a notifier's pick, or the hub), then jumps to it by a tail
 // call, so that the caller resumes in its own caller's code (see yield_now() in park.hpp).
@@ -439,14 +432,20 @@ void HubImpl::arm_park_timer(Fiber* self, TimePoint deadline) {
   timers_.arm(timer, deadline);
 }
 
-// The second half: true if woken, false if the deadline passed.
-[[gnu::always_inline]] inline bool HubImpl::park_resumed(Resumption r) {
+// What both second halves (park_resumed(), resumed_after_yield()) begin with: records how the
+// greenlet that switched here was left - unless the first half switched and came back itself
+// (null `from`) - and returns the greenlet now running, the caller.
+[[gnu::always_inline]] inline Fiber* HubImpl::resumed(Resumption r) {
   if (r.from) [[likely]]
     after_switch(ctx::transfer_t{r.context, r.from});
-  HubImpl* hub = tls_hub_;
-  Fiber* self = hub->current_;
+  return tls_hub_->current_;
+}
+
+// The second half: true if woken, false if the deadline passed.
+[[gnu::always_inline]] inline bool HubImpl::park_resumed(Resumption r) {
+  Fiber* self = resumed(r);
   self->waiting_for_ = {};
-  if (self->wake_timer_.armed()) hub->timers_.disarm(self->wake_timer_);
+  if (self->wake_timer_.armed()) tls_hub_->timers_.disarm(self->wake_timer_);
   if (self->interrupt_) [[unlikely]]
     throw_interrupt(self);
   return !self->timed_out_;
@@ -540,11 +539,9 @@ void HubImpl::queue_kill(Fiber* f, std::exception_ptr ex) {
   return ctx::jump_resuming(next->context_, self);
 }
 
-// The second half: null `from` when yield_slow() switched and came back itself.
+// The second half.
 [[gnu::always_inline]] inline void HubImpl::resumed_after_yield(Resumption r) {
-  if (r.from) [[likely]]
-    after_switch(ctx::transfer_t{r.context, r.from});
-  Fiber* self = tls_hub_->current_;
+  Fiber* self = resumed(r);
   if (self->interrupt_) [[unlikely]]
     throw_interrupt(self);
 }
