@@ -18,7 +18,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <pinfiber/core.hpp>
-#include <pinfiber/sync.hpp>
+
+#include "ping_pong.hpp"
 
 namespace {
 
@@ -62,43 +63,14 @@ void boost_fiber_spawn_join(int n) {
   counted(n, [] { boost::fibers::fiber([] {}).join(); });
 }
 
-// A put+get ping-pong through two queues of one: two parks and two notifier passes per round.
+// A put+get ping-pong through two queues of one (two parks and two notifier passes per round),
+// and Boost.Fiber's with buffered_channel: bench/ping_pong.hpp.
 void queue_ping_pong(int n) {
-  pinfiber::Queue<int> there(1);
-  pinfiber::Queue<int> back(1);
-  auto echo = pinfiber::spawn([&] {
-    for (;;) {
-      const int v = there.get();
-      if (v < 0) return;
-      back.put(v);
-    }
-  });
-  counted(n, [&] {
-    there.put(1);
-    back.get();
-  });
-  there.put(-1);
-  echo.join();
+  ping_pong::pinfiber_queues([n](auto round) { counted(n, round); });
 }
 
 void boost_fiber_channel_ping_pong(int n) {
-  boost::fibers::buffered_channel<int> there(2);
-  boost::fibers::buffered_channel<int> back(2);
-  boost::fibers::fiber echo([&] {
-    for (;;) {
-      int v = 0;
-      there.pop(v);
-      if (v < 0) return;
-      back.push(v);
-    }
-  });
-  counted(n, [&] {
-    there.push(1);
-    int v = 0;
-    back.pop(v);
-  });
-  there.push(-1);
-  echo.join();
+  ping_pong::boost_fiber_channels([n](auto round) { counted(n, round); });
 }
 
 }  // namespace

@@ -14,6 +14,8 @@
 #include <boost/fiber/all.hpp>
 #include <pinfiber/pinfiber.hpp>
 
+#include "ping_pong.hpp"
+
 namespace {
 
 constexpr int kBatch = 10000;
@@ -57,45 +59,21 @@ void BM_Pipeline_BoostFiber(benchmark::State& state) {
 }
 BENCHMARK(BM_Pipeline_BoostFiber);
 
+// Runs the rounds of a ping_pong shape for as long as the benchmark wants them.
+auto rounds_of(benchmark::State& state) {
+  return [&state](auto round) {
+    for (auto _ : state) benchmark::DoNotOptimize(round());
+  };
+}
+
 void BM_PingPong_Pinfiber(benchmark::State& state) {
-  pinfiber::Queue<int> there(1);
-  pinfiber::Queue<int> back(1);
-  auto echo = pinfiber::spawn([&] {
-    for (;;) {
-      int v = there.get();
-      if (v < 0) return;
-      back.put(v);
-    }
-  });
-  for (auto _ : state) {
-    there.put(1);
-    benchmark::DoNotOptimize(back.get());
-  }
-  there.put(-1);
-  echo.join();
+  ping_pong::pinfiber_queues(rounds_of(state));
   per_item(state, 2);
 }
 BENCHMARK(BM_PingPong_Pinfiber);
 
 void BM_PingPong_BoostFiber(benchmark::State& state) {
-  boost::fibers::buffered_channel<int> there(2);
-  boost::fibers::buffered_channel<int> back(2);
-  boost::fibers::fiber echo([&] {
-    for (;;) {
-      int v = 0;
-      there.pop(v);
-      if (v < 0) return;
-      back.push(v);
-    }
-  });
-  for (auto _ : state) {
-    there.push(1);
-    int v = 0;
-    back.pop(v);
-    benchmark::DoNotOptimize(v);
-  }
-  there.push(-1);
-  echo.join();
+  ping_pong::boost_fiber_channels(rounds_of(state));
   per_item(state, 2);
 }
 BENCHMARK(BM_PingPong_BoostFiber);
