@@ -25,7 +25,27 @@ void BM_RoundTrip_BoostContext(benchmark::State& state) {
 }
 BENCHMARK(BM_RoundTrip_BoostContext);
 
-// pinfiber: main and one greenlet yield to each other (sleep(0)); the hub polls I/O every 64 turns.
+// Raw Boost.Context again, each resume inside a function that is not inlined - what any library call
+// around a switch amounts to. After a switch the CPU's return predictions are the other side's, so
+// the return out of each such function is mispredicted: the difference to the row above is what
+// pinfiber's yield, park and join avoid by resuming in their caller's code (bench/RESULTS.md).
+[[gnu::noinline]] void resume_behind_a_call(boost::context::fiber& f) { f = std::move(f).resume(); }
+
+void BM_RoundTrip_BoostContextBehindCalls(benchmark::State& state) {
+  namespace ctx = boost::context;
+  bool stop = false;
+  ctx::fiber f{[&stop](ctx::fiber&& main) {
+    while (!stop) resume_behind_a_call(main);
+    return std::move(main);
+  }};
+  for (auto _ : state) resume_behind_a_call(f);
+  stop = true;
+  f = std::move(f).resume();
+}
+BENCHMARK(BM_RoundTrip_BoostContextBehindCalls);
+
+// pinfiber: main and one greenlet yield to each other (sleep(0)); the hub's busy poll (once 256
+// switches and 50 us have passed) is included.
 void BM_RoundTrip_PinfiberYield(benchmark::State& state) {
   bool stop = false;
   auto partner = pinfiber::spawn([&stop] {

@@ -95,8 +95,9 @@ void resumed_after_yield(Resumption r);
 /// the calls it has seen are the other greenlet's, so the first return after a switch is
 /// mispredicted - about 8 ns on a PC, as much as the whole switch. yield_switch() jumps by a tail
 /// call, so the greenlet resumes right here in its caller's code, and the half that follows is a
-/// call of its own whose return is predicted. (A raw Boost.Context round trip wrapped in two
-/// non-inline functions costs 28 ns instead of 11 on the machine of bench/RESULTS.md.)
+/// call of its own whose return is predicted. (A raw Boost.Context round trip with each resume in a
+/// non-inline function costs 27 ns instead of 12 on the machine of bench/RESULTS.md:
+/// BM_RoundTrip_BoostContextBehindCalls in bench/core_switch.cpp.)
 inline void yield_now() { resumed_after_yield(yield_switch()); }
 
 /// Counts one operation that completed without waiting (a recv that found data, a send that found
